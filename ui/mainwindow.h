@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QMainWindow>
+
+namespace rcrt::ui {
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+};
+
+} // namespace rcrt::ui
