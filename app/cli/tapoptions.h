@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace rcrt::cli {
+
+// Options every rcrt-tap command understands (issue: "global options").
+struct TapOptions
+{
+    QUrl url; // --url, default $RCRT_URL, else http://127.0.0.1:8081
+    QString token; // --token
+    QString tokenFile; // --token-file
+    QString ownerId; // --owner-id (mint a token with --agent-id)
+    QString agentId; // --agent-id
+    QStringList roles; // --roles r,r
+    bool json = false; // --json
+};
+
+} // namespace rcrt::cli
