@@ -54,6 +54,7 @@ private:
     RestResult m_result;
     bool m_retried = false;
     bool m_finished = false;
+    int m_transferTimeoutMs = 0; // for the "timed out" message only
     QMetaObject::Connection m_tokenChangedConn;
     QMetaObject::Connection m_refreshFailedConn;
 };

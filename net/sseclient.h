@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 #include <QUrl>
 
@@ -119,6 +120,8 @@ private:
     void stopWith(const QString &reason);
     void setState(State state);
     void dropReply();
+    void handleHeaders();
+    void processChunk(const QByteArray &chunk);
     QString watchdogReason() const;
 
     QPointer<QNetworkAccessManager> m_nam;
@@ -148,6 +151,10 @@ private:
     std::int64_t m_lastByteAtNs = 0;
     QString m_lastError;
     QString m_stopReason;
+    std::int64_t m_readArrivalNs = 0; // one arrival time for every event of a read
+    bool m_headersSeen = false;
+    QStringList m_pendingParseErrors; // emitted after feed() returns, never from inside it
+    QString m_usedToken; // token of the current request, to tell a stale 401 from a fresh one
 };
 
 } // namespace rcrt

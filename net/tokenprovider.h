@@ -73,7 +73,15 @@ public:
     // of the lifetime and 60 s before exp, but never sooner than minRefreshMs.
     static qint64 refreshDelayMs(qint64 lifetimeMs, qint64 minRefreshMs = 1000);
 
+    // Proactive refresh before exp (default on). Off: the token is only renewed by refreshNow(),
+    // e.g. after a 401 (tests use this to hold an expired token; diagnostics to mimic the
+    // runners that never refresh).
+    void setAutoRefreshEnabled(bool enabled);
+    bool autoRefreshEnabled() const { return m_autoRefresh; }
+
 signals:
+    // After every successful mint (even if the string did not change) and when a static token or
+    // None mode replaces the token.
     void tokenChanged();
     void refreshFailed(const QString &error);
 
@@ -92,6 +100,8 @@ private:
     QPointer<QNetworkReply> m_reply;
     QTimer m_refreshTimer;
     Backoff m_failureBackoff;
+    qint64 m_mintTimeoutMs = 15000;
+    bool m_autoRefresh = true;
 };
 
 } // namespace rcrt
