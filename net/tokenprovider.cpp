@@ -73,9 +73,13 @@ std::optional<QDateTime> TokenProvider::nextRefreshAt() const
 
 qint64 TokenProvider::refreshDelayMs(qint64 lifetimeMs, qint64 minRefreshMs)
 {
-    const qint64 eightyPercent = lifetimeMs * 8 / 10;
+    qint64 delay = lifetimeMs * 8 / 10;
+    // "60 s before exp" only for tokens long enough that it leaves at least half the lifetime;
+    // for a short test token it would mean "at once", over and over.
     const qint64 minuteBefore = lifetimeMs - 60 * 1000;
-    return std::max(minRefreshMs, std::min(eightyPercent, minuteBefore));
+    if (minuteBefore >= lifetimeMs / 2)
+        delay = std::min(delay, minuteBefore);
+    return std::max(minRefreshMs, delay);
 }
 
 void TokenProvider::setAutoRefreshEnabled(bool enabled)

@@ -70,7 +70,8 @@ public:
     void refreshNow();
 
     // Delay until the proactive refresh for a token that lives `lifetimeMs`: the earlier of 80 %
-    // of the lifetime and 60 s before exp, but never sooner than minRefreshMs.
+    // of the lifetime and 60 s before exp (the latter only when it leaves at least half the
+    // lifetime), but never sooner than minRefreshMs. 3600 s → 2880 s; 120 s → 60 s; 3 s → 2.4 s.
     static qint64 refreshDelayMs(qint64 lifetimeMs, qint64 minRefreshMs = 1000);
 
     // Proactive refresh before exp (default on). Off: the token is only renewed by refreshNow(),
