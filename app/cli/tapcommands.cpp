@@ -1,13 +1,167 @@
 #include "app/cli/tapcommands.h"
 
+#include "app/cli/parsesse.h"
+#include "app/cli/restverbs.h"
+#include "app/cli/tail.h"
+#include "app/cli/tapoptions.h"
+
+#include <QProcessEnvironment>
 #include <QTextStream>
+
+#include <functional>
 
 namespace rcrt::cli {
 
+namespace {
+
+using CommandFn = std::function<int(const TapOptions &, const QStringList &)>;
+
+struct Command
+{
+    QLatin1String name;
+    QLatin1String summary;
+    CommandFn run;
+};
+
+const QList<Command> &commands()
+{
+    static const QList<Command> all{
+        {QLatin1String("tail"), QLatin1String("stream events live, reconnecting and backfilling"),
+         runTail},
+        {QLatin1String("parse-sse"), QLatin1String("run a byte stream through the SSE parser"),
+         runParseSse},
+        {QLatin1String("list"), QLatin1String("GET /breadcrumbs"), runList},
+        {QLatin1String("get"), QLatin1String("GET /breadcrumbs/{id}"), runGet},
+        {QLatin1String("full"), QLatin1String("GET /breadcrumbs/{id}/full"), runFull},
+        {QLatin1String("history"), QLatin1String("GET /breadcrumbs/{id}/history"), runHistory},
+        {QLatin1String("create"), QLatin1String("POST /breadcrumbs"), runCreate},
+        {QLatin1String("update"), QLatin1String("PATCH /breadcrumbs/{id}"), runUpdate},
+        {QLatin1String("delete"), QLatin1String("DELETE /breadcrumbs/{id}"), runDelete},
+        {QLatin1String("health"), QLatin1String("GET /health"), runHealth},
+    };
+    return all;
+}
+
+void printUsage(QTextStream &out)
+{
+    out << "usage: rcrt-tap [global options] COMMAND [command options]\n\n"
+           "global options:\n"
+           "  --url URL            server (default $RCRT_URL, else http://127.0.0.1:8081)\n"
+           "  --token T            bearer token\n"
+           "  --token-file F       read the bearer token from a file\n"
+           "  --owner-id U --agent-id U [--roles r,r]\n"
+           "                       mint tokens with POST /auth/token and refresh them\n"
+           "  --json               machine-readable output\n\n"
+           "commands:\n";
+    for (const Command &c : commands())
+        out << "  " << QString(c.name).leftJustified(12) << ' ' << c.summary << '\n';
+    out << "\nrcrt-tap COMMAND --help shows a command's options.\n";
+}
+
+// Global options may stand anywhere on the line; they are taken out before the command parses
+// its own options. Returns false with a message on a missing value.
+bool extractGlobalOptions(QStringList &args, TapOptions &options, QString &error)
+{
+    static const QStringList withValue{QStringLiteral("--url"), QStringLiteral("--token"),
+                                       QStringLiteral("--token-file"), QStringLiteral("--owner-id"),
+                                       QStringLiteral("--agent-id"), QStringLiteral("--roles")};
+    QString url = QProcessEnvironment::systemEnvironment().value(QStringLiteral("RCRT_URL"));
+    QStringList rest;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args.at(i);
+        if (arg == QLatin1String("--")) {
+            rest += args.mid(i);
+            break;
+        }
+        if (arg == QLatin1String("--json")) {
+            options.json = true;
+            continue;
+        }
+        QString name = arg;
+        QString value;
+        bool inlineValue = false;
+        if (const qsizetype eq = arg.indexOf(QLatin1Char('=')); arg.startsWith(QLatin1String("--")) && eq > 0) {
+            name = arg.left(eq);
+            value = arg.mid(eq + 1);
+            inlineValue = true;
+        }
+        if (!withValue.contains(name)) {
+            rest += arg;
+            continue;
+        }
+        if (!inlineValue) {
+            if (i + 1 >= args.size()) {
+                error = QStringLiteral("option %1 needs a value").arg(name);
+                return false;
+            }
+            value = args.at(++i);
+        }
+        if (name == QLatin1String("--url"))
+            url = value;
+        else if (name == QLatin1String("--token"))
+            options.token = value;
+        else if (name == QLatin1String("--token-file"))
+            options.tokenFile = value;
+        else if (name == QLatin1String("--owner-id"))
+            options.ownerId = value;
+        else if (name == QLatin1String("--agent-id"))
+            options.agentId = value;
+        else if (name == QLatin1String("--roles"))
+            options.roles = value.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    }
+    if (url.isEmpty())
+        url = QStringLiteral("http://127.0.0.1:8081");
+    options.url = QUrl(url);
+    if (!options.url.isValid() || (options.url.scheme() != QLatin1String("http")
+                                   && options.url.scheme() != QLatin1String("https"))) {
+        error = QStringLiteral("invalid --url '%1': expected http://HOST:PORT or https://…").arg(url);
+        return false;
+    }
+    const int tokenSources = int(!options.token.isEmpty()) + int(!options.tokenFile.isEmpty())
+        + int(!options.ownerId.isEmpty() || !options.agentId.isEmpty());
+    if (tokenSources > 1) {
+        error = QStringLiteral("use only one of --token, --token-file, --owner-id/--agent-id");
+        return false;
+    }
+    if (options.ownerId.isEmpty() != options.agentId.isEmpty()) {
+        error = QStringLiteral("--owner-id and --agent-id go together");
+        return false;
+    }
+    args = rest;
+    return true;
+}
+
+} // namespace
+
 int runTap(const QStringList &arguments)
 {
-    Q_UNUSED(arguments);
-    QTextStream(stderr) << "rcrt-tap: no command\n";
+    QTextStream err(stderr);
+    QStringList args = arguments.mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
+        QTextStream out(stdout);
+        printUsage(out);
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        QTextStream(stdout) << "rcrt-tap " << RCRT_VERSION << '\n';
+        return 0;
+    }
+    TapOptions options;
+    QString error;
+    if (!extractGlobalOptions(args, options, error)) {
+        err << "rcrt-tap: " << error << '\n';
+        return 2;
+    }
+    if (args.isEmpty()) {
+        err << "rcrt-tap: no command given (rcrt-tap --help lists them)\n";
+        return 2;
+    }
+    const QString name = args.takeFirst();
+    for (const Command &c : commands()) {
+        if (name == c.name)
+            return c.run(options, args);
+    }
+    err << "rcrt-tap: unknown command '" << name << "' (rcrt-tap --help lists them)\n";
     return 2;
 }
 
