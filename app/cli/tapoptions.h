@@ -18,4 +18,8 @@ struct TapOptions
     bool json = false; // --json
 };
 
+// Takes the global options out of `args` (they may stand anywhere on the line), leaving the
+// command and its own options. Returns false with a message on a bad or missing value.
+bool extractGlobalOptions(QStringList &args, TapOptions &options, QString &error);
+
 } // namespace rcrt::cli
