@@ -36,7 +36,10 @@ public:
         std::function<void(const QString &message)> error;
     };
 
-    explicit SseParser(Handlers handlers, Limits limits = {});
+    // Two constructors instead of `Limits limits = {}`: GCC rejects a default argument built from
+    // a nested struct's default member initialisers inside the enclosing class.
+    explicit SseParser(Handlers handlers);
+    SseParser(Handlers handlers, Limits limits);
 
     void feed(QByteArrayView chunk);
 
@@ -47,8 +50,39 @@ public:
     QByteArray lastEventId() const;
     qint64 bytesFed() const;
 
+    // Bytes currently allocated for the partial line and the pending event (capacities, so a
+    // test can check that memory stays within Limits however the input is cut).
+    qsizetype bufferedBytes() const;
+
 private:
-    // implementation-defined members
+    // Handlers are called from inside feed(); they must not call feed() or
+    // resetForNewStream() on the same parser.
+    const char *consumeBom(const char *p, const char *end);
+    void scan(const char *p, const char *end);
+    void appendPartialLine(const char *p, const char *end);
+    void completeLine(const char *p, const char *eol);
+    void processLine(QByteArrayView line);
+    void processField(QByteArrayView field, QByteArrayView value);
+    void appendData(QByteArrayView value);
+    void parseRetry(QByteArrayView value);
+    // Sanitised copy of a field value, or nothing (after reporting) when it outgrows a line.
+    bool sanitizeValue(QByteArrayView value, QByteArray &out);
+    void dispatch();
+    void skipOverLimit(const QString &message);
+    void releaseLineBuffer();
+
+    Handlers m_handlers;
+    Limits m_limits;
+    QByteArray m_line; // bytes of a line whose end has not arrived yet (raw, not yet decoded)
+    QByteArray m_data; // the WHATWG data buffer (decoded, each data line followed by LF)
+    QByteArray m_type; // the event type buffer
+    QByteArray m_lastEventId; // the last event ID buffer; survives resetForNewStream()
+    qint64 m_bytesFed = 0;
+    int m_bomMatched = 0; // leading bytes matched against EF BB BF so far
+    bool m_bomDone = false; // the BOM decision for this stream has been taken
+    bool m_pendingCR = false; // the last line ended with CR: a following LF belongs to it
+    bool m_skipping = false; // after an over-limit report, until the next empty line
+    bool m_skipLineHasBytes = false; // while skipping: the current line is not empty
 };
 
 } // namespace rcrt
