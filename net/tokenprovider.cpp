@@ -218,12 +218,18 @@ void TokenProvider::applyToken(const QString &token, std::optional<qint64> expFr
     m_token = token;
 
     if (m_mode == Mode::Mint && m_expSecs) {
-        // Lifetime from the token's own iat when present, so a skewed local clock does not
-        // shift the refresh; else from our clock.
-        const qint64 nowSecs = QDateTime::currentSecsSinceEpoch();
-        const qint64 issued = (claims && claims->iat) ? *claims->iat : nowSecs;
-        const qint64 lifetimeMs = (*m_expSecs - issued) * 1000;
-        scheduleRefresh(refreshDelayMs(lifetimeMs));
+        // Lifetime from the token's own iat..exp, so a skewed local clock cannot make it look
+        // expired or eternal. The time already gone since iat (whole seconds!) is subtracted
+        // only when our clock agrees with the issuer's; else we count from receipt.
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        const bool haveIat = claims && claims->iat;
+        const qint64 issuedMs = haveIat ? *claims->iat * 1000 : nowMs;
+        const qint64 lifetimeMs = *m_expSecs * 1000 - issuedMs;
+        qint64 delayMs = refreshDelayMs(lifetimeMs);
+        const qint64 sinceIssueMs = nowMs - issuedMs;
+        if (sinceIssueMs > 0 && sinceIssueMs <= lifetimeMs / 2)
+            delayMs = refreshDelayMs(lifetimeMs - sinceIssueMs);
+        scheduleRefresh(delayMs);
     }
     qCInfo(lcToken).noquote() << "token" << fingerprint() << "mode" << static_cast<int>(m_mode) << "exp"
                               << (m_expSecs ? QString::number(*m_expSecs) : QStringLiteral("?"));
