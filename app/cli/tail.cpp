@@ -127,8 +127,9 @@ int runTail(const TapOptions &options, const QStringList &rawArgs)
         err << "# " << message << '\n';
         err.flush();
     });
+    bool stopping = false;
     QObject::connect(&live.sse(), &SseClient::stateChanged, &store, [&](SseClient::State state) {
-        if (state != SseClient::State::Stopped)
+        if (state != SseClient::State::Stopped || stopping)
             return;
         err << "rcrt-tap tail: stream stopped: " << live.sse().stopReason() << '\n';
         exitCode = 1;
@@ -162,6 +163,7 @@ int runTail(const TapOptions &options, const QStringList &rawArgs)
     quitEventLoopOnInterrupt();
     live.start();
     QCoreApplication::exec();
+    stopping = true;
     live.stop();
     store.flush();
 

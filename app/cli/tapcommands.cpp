@@ -5,6 +5,7 @@
 #include "app/cli/tail.h"
 #include "app/cli/tapoptions.h"
 
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <functional>
@@ -61,6 +62,9 @@ void printUsage(QTextStream &out)
 
 int runTap(const QStringList &arguments)
 {
+    // The connection log is the command's own (stderr, "# ..."); library chatter only on request.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("rcrt.*.debug=false\nrcrt.*.info=false"));
     QTextStream err(stderr);
     QStringList args = arguments.mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {

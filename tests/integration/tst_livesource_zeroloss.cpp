@@ -92,10 +92,10 @@ private:
         QVERIFY2(server.size() > 1000, qPrintable(QStringLiteral("server holds only %1").arg(server.size())));
         qsizetype missing = 0, stale = 0;
         for (auto it = server.cbegin(); it != server.cend(); ++it) {
-            const int held = store.latestVersion(it.key());
-            missing += held == 0;
-            stale += held != 0 && held < it.value();
-            QVERIFY2(held <= it.value(), "the store holds a version the server never had");
+            const int heldVersion = store.latestVersion(it.key());
+            missing += heldVersion == 0;
+            stale += heldVersion != 0 && heldVersion < it.value();
+            QVERIFY2(heldVersion <= it.value(), "the store holds a version the server never had");
         }
         qInfo("server: %lld breadcrumbs; store: %lld records, %lld ids; reconnects %d, backfills %d; "
               "missing %lld, stale %lld, from backfill: see counters",
