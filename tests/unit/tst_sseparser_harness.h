@@ -136,7 +136,8 @@ inline QString diff(const QByteArrayList &actual, const QByteArrayList &expected
         const QByteArray a = i < actual.size() ? actual.at(i) : QByteArray("<nothing>");
         const QByteArray e = i < expected.size() ? expected.at(i) : QByteArray("<nothing>");
         if (a != e)
-            return QStringLiteral("record %1 (of %2 actual, %3 expected)\n   actual: %4\n expected: %5")
+            return QStringLiteral("record %1 (of %2 actual, %3 expected)\n"
+                                  "   actual: %4\n expected: %5")
                 .arg(i)
                 .arg(actual.size())
                 .arg(expected.size())

@@ -123,12 +123,14 @@ void TestSseParserUtf8::invalidSequences_data()
     // Expected counts cross-checked against Python's bytes.decode("utf-8", "replace"), which
     // follows the same maximal-subpart practice.
     QTest::newRow("lone continuation") << QByteArray("\x80") << fffd(1) << 1;
-    QTest::newRow("continuation inside text") << QByteArray("a\x80" "b") << QByteArray("a" + R + "b") << 1;
+    QTest::newRow("continuation inside text")
+        << QByteArray("a\x80" "b") << QByteArray("a" + R + "b") << 1;
     QTest::newRow("two continuations") << QByteArray("\x80\xBF") << fffd(2) << 2;
     QTest::newRow("truncated 2-byte at line end") << QByteArray("\xC3") << fffd(1) << 1;
     QTest::newRow("truncated 3-byte at line end") << QByteArray("\xE2\x82") << fffd(1) << 1;
     QTest::newRow("truncated 4-byte at line end") << QByteArray("\xF0\x9F\x98") << fffd(1) << 1;
-    QTest::newRow("truncated then ASCII") << QByteArray("\xE2\x82" "a") << QByteArray(R + "a") << 1;
+    QTest::newRow("truncated then ASCII")
+        << QByteArray("\xE2\x82" "a") << QByteArray(R + "a") << 1;
     QTest::newRow("overlong C0 AF") << QByteArray("\xC0\xAF") << fffd(2) << 2;
     QTest::newRow("overlong C1 BF") << QByteArray("\xC1\xBF") << fffd(2) << 2;
     QTest::newRow("overlong 3-byte") << QByteArray("\xE0\x80\xAF") << fffd(3) << 3;
@@ -139,7 +141,8 @@ void TestSseParserUtf8::invalidSequences_data()
     QTest::newRow("F5 lead") << QByteArray("\xF5\x80\x80\x80") << fffd(4) << 4;
     QTest::newRow("FF") << QByteArray("\xFF") << fffd(1) << 1;
     QTest::newRow("FE FF") << QByteArray("\xFE\xFF") << fffd(2) << 2;
-    QTest::newRow("lead then lead") << QByteArray("\xC3\xC3\xA9") << QByteArray(R + "\xC3\xA9") << 1;
+    QTest::newRow("lead then lead")
+        << QByteArray("\xC3\xC3\xA9") << QByteArray(R + "\xC3\xA9") << 1;
     QTest::newRow("truncated then valid 3-byte")
         << QByteArray("\xE2\x82\xE2\x82\xAC") << QByteArray(R + "\xE2\x82\xAC") << 1;
     QTest::newRow("truncated 4-byte before 2-byte")
@@ -180,9 +183,11 @@ void TestSseParserUtf8::decodingPerField_data()
     QTest::newRow("invalid byte in field name: no such field")
         << QByteArray("data\xFF: x\ndat\xE1: y\ndata: z\n\n") << QByteArrayList{msg("z")};
     QTest::newRow("sequence cut by a line end is two errors, not one character")
-        << QByteArray("data: \xE2\x82\ndata: \xAC\n\n") << QByteArrayList{msg(QByteArray(R + "\n" + R))};
+        << QByteArray("data: \xE2\x82\ndata: \xAC\n\n")
+        << QByteArrayList{msg(QByteArray(R + "\n" + R))};
     QTest::newRow("sequence cut by CR")
-        << QByteArray("data: \xF0\x9F\rdata: \x98\x80\r\r") << QByteArrayList{msg(QByteArray(R + "\n" + fffd(2)))};
+        << QByteArray("data: \xF0\x9F\rdata: \x98\x80\r\r")
+        << QByteArrayList{msg(QByteArray(R + "\n" + fffd(2)))};
     QTest::newRow("valid multi-byte in every field")
         << QByteArray("event: \xC3\xA9v\nid: \xE2\x82\xAC\ndata: \xF0\x9F\x98\x80\n\n")
         << QByteArrayList{ev("\xC3\xA9v", "\xF0\x9F\x98\x80", "\xE2\x82\xAC")};
