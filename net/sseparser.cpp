@@ -30,6 +30,11 @@ void reserveBounded(QByteArray &buffer, qsizetype needed, qsizetype limit)
         buffer.reserve(std::min(limit, std::max(needed, 2 * buffer.capacity())));
 }
 
+QString lineTooLong(qsizetype limit)
+{
+    return QStringLiteral("SSE line exceeds %1 bytes; event skipped").arg(limit);
+}
+
 } // namespace
 
 SseParser::SseParser(Handlers handlers)
@@ -138,8 +143,7 @@ void SseParser::appendPartialLine(const char *p, const char *end)
     }
     const qsizetype size = end - p;
     if (m_line.size() + size > m_limits.maxLineBytes) {
-        skipOverLimit(QStringLiteral("SSE line exceeds %1 bytes; event skipped")
-                          .arg(m_limits.maxLineBytes));
+        skipOverLimit(lineTooLong(m_limits.maxLineBytes));
         m_skipLineHasBytes = true;
         return;
     }
@@ -158,8 +162,7 @@ void SseParser::completeLine(const char *p, const char *eol)
     }
     const qsizetype size = eol - p;
     if (m_line.size() + size > m_limits.maxLineBytes) {
-        skipOverLimit(QStringLiteral("SSE line exceeds %1 bytes; event skipped")
-                          .arg(m_limits.maxLineBytes));
+        skipOverLimit(lineTooLong(m_limits.maxLineBytes));
         return;
     }
     if (m_line.isEmpty()) {
@@ -243,8 +246,7 @@ bool SseParser::sanitizeValue(QByteArrayView value, QByteArray &out)
     }
     // Replacements can triple the size; keep even that within the line bound.
     if (utf8::sanitizedSize(value) > m_limits.maxLineBytes) {
-        skipOverLimit(QStringLiteral("SSE line exceeds %1 bytes; event skipped")
-                          .arg(m_limits.maxLineBytes));
+        skipOverLimit(lineTooLong(m_limits.maxLineBytes));
         return false;
     }
     utf8::appendSanitized(out, value);
