@@ -236,6 +236,8 @@ void SseClient::finishRejection()
         }
         return;
     }
+    if (m_rejectStatus == 401 && m_tokens && m_tokens->canMint())
+        m_tokens->refreshNow(); // still renew, but no longer wait for it: backoff paces us now
     scheduleReconnect();
 }
 

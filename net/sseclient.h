@@ -97,9 +97,15 @@ signals:
     void stateChanged(rcrt::SseClient::State state);
     // A 200 text/event-stream was accepted: the moment to start a REST backfill.
     void connected();
+    // A request ended, whether it had been accepted or not: refused (status, content type),
+    // network error, clean end of stream, watchdog, 204, or stop() while connected.
     void disconnected(const QString &reason);
+    // The next attempt starts in delayMs; attempt counts from 1 since the last healthy stream.
     void reconnectScheduled(int delayMs, int attempt);
+    // Refusals ("HTTP 503: <body>", "unexpected content type text/html…"), network errors,
+    // watchdog expiry, token refresh failures. A clean end of stream is not an error.
     void errorOccurred(const QString &message);
+    // The SSE parser dropped something (over-long line or event); the stream continues.
     void parseError(const QString &message);
     // All events dispatched from one network read, with one arrival time.
     void eventsReceived(const QList<rcrt::StreamEvent> &events);
