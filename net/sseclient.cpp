@@ -49,7 +49,10 @@ SseClient::SseClient(QNetworkAccessManager *nam, QUrl baseUrl, TokenProvider *to
     };
     handlers.retry = [this](qint64 retryMs) { m_backoff.setServerRetryMs(retryMs); };
     handlers.error = [this](const QString &message) { m_pendingParseErrors.append(message); };
-    m_parser = std::make_unique<SseParser>(std::move(handlers), SseParser::Limits{});
+    SseParser::Limits limits;
+    limits.maxLineBytes = m_options.maxLineBytes;
+    limits.maxEventBytes = m_options.maxEventBytes;
+    m_parser = std::make_unique<SseParser>(std::move(handlers), limits);
 
     m_watchdog.setSingleShot(true);
     connect(&m_watchdog, &QTimer::timeout, this, &SseClient::onWatchdog);

@@ -41,6 +41,9 @@ struct SseClientOptions
     int errorBodyWaitMs = 2000;
     BackoffParams backoff;
     std::optional<quint32> backoffSeed; // for deterministic tests
+    // Parser memory bounds: a longer line or event is skipped and reported by parseError().
+    qsizetype maxLineBytes = 16 * 1024 * 1024;
+    qsizetype maxEventBytes = 16 * 1024 * 1024;
 };
 
 // The live RCRT event stream, `GET {base}/events/stream` (rcrt-protocol.md §3). Streams over

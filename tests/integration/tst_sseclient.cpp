@@ -528,6 +528,34 @@ private slots:
         QCOMPARE(got.events.at(1).raw, QByteArray("{\"n\":2}"));
     }
 
+    void parseErrorsDoNotStopTheStream()
+    {
+        QPointer<QTcpSocket> client;
+        ScriptedServer server([&client](QTcpSocket *socket, int) {
+            socket->write(kStreamHead);
+            client = socket;
+        });
+        QVERIFY(server.listen());
+        rcrt::SseClientOptions options = fastOptions();
+        options.maxLineBytes = 1024;
+        options.maxEventBytes = 1024;
+        SseClient sse(&m_nam, server.url(), nullptr, options);
+        Collector got(sse);
+        QSignalSpy connected(&sse, &SseClient::connected);
+        QSignalSpy parseErrors(&sse, &SseClient::parseError);
+        QSignalSpy disconnected(&sse, &SseClient::disconnected);
+        sse.start();
+        QVERIFY(connected.wait(10000));
+        QVERIFY(client);
+        client->write("data: {\"n\":1}\n\ndata: " + QByteArray(4096, 'x') + "\n\ndata: {\"n\":2}\n\n");
+        QTRY_COMPARE_WITH_TIMEOUT(got.events.size(), 2, 10000);
+        QCOMPARE(got.events.at(0).raw, QByteArray("{\"n\":1}"));
+        QCOMPARE(got.events.at(1).raw, QByteArray("{\"n\":2}"));
+        QCOMPARE(parseErrors.size(), 1);
+        QCOMPARE(disconnected.size(), 0);
+        QCOMPARE(sse.state(), SseClient::State::Open);
+    }
+
     void stopEndsWithoutReconnecting()
     {
         SimProcess sim;
