@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+
+#include <memory>
+
+namespace rcrt::sim {
+
+// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signing and verification with an RSA key generated
+// at startup: the sim's tokens are real JWTs that any JWT library accepts.
+class Rs256Key
+{
+public:
+    Rs256Key();
+    ~Rs256Key();
+    Rs256Key(const Rs256Key &) = delete;
+    Rs256Key &operator=(const Rs256Key &) = delete;
+
+    bool isValid() const { return m_key != nullptr; }
+    QByteArray publicKeyPem() const;
+    // header.claims.signature with header {"alg":"RS256","typ":"JWT"}.
+    QByteArray sign(const QByteArray &claimsJson) const;
+    bool verify(QByteArrayView signingInput, const QByteArray &signature) const;
+
+private:
+    struct Key;
+    Key *m_key = nullptr;
+};
+
+// Outcome of checking a token like jsonwebtoken 9 with Validation::new(RS256).
+struct JwtCheck
+{
+    bool ok = false;
+    QByteArray errorKind; // e.g. ExpiredSignature, InvalidSignature, InvalidToken
+    QJsonObject claims;
+};
+
+JwtCheck verifyJwt(const Rs256Key &key, QByteArrayView token, qint64 nowSecs, int leewaySecs);
+
+QByteArray base64Url(const QByteArray &bytes);
+
+} // namespace rcrt::sim
