@@ -54,6 +54,10 @@ public:
     // Switches to Mint and mints at once (asynchronously); tokenChanged() or refreshFailed() follow.
     void setMint(const QUrl &baseUrl, const MintRequest &request);
 
+    // Replaces the claims asked for by the next mint (roles, ttl...) without minting now.
+    void setMintRequest(const MintRequest &request) { m_request = request; }
+    MintRequest mintRequest() const { return m_request; }
+
     Mode mode() const { return m_mode; }
     bool canMint() const { return m_mode == Mode::Mint; }
     bool hasToken() const { return !m_token.isEmpty(); }
