@@ -130,11 +130,22 @@ private slots:
         QVERIFY(changed.wait(10000));
         const qint64 firstExp = tokens.expiresAt()->toSecsSinceEpoch();
         const QString firstToken = tokens.token();
+        // The proactive refresh asks for a longer life, so the check below cannot race it.
+        tokens.setMintRequest(mintRequest(60));
+        qint64 renewedAtSecs = 0;
+        QObject context;
+        connect(&tokens, &TokenProvider::tokenChanged, &context,
+                [&] { renewedAtSecs = QDateTime::currentSecsSinceEpoch(); });
 
         // Without any 401, a new token arrives by itself while the first is still valid.
         QTRY_VERIFY_WITH_TIMEOUT(changed.size() >= 2, 10000);
         QVERIFY(tokens.token() != firstToken);
         QVERIFY(tokens.expiresAt()->toSecsSinceEpoch() > firstExp);
+        QCOMPARE(changed.size(), 2); // exactly one refresh so far: no loop on short tokens
+        // Renewed while the first token was still accepted (the server, leeway 0, rejects
+        // from the second after exp).
+        QVERIFY2(renewedAtSecs <= firstExp,
+                 qPrintable(QStringLiteral("renewed at %1, exp %2").arg(renewedAtSecs).arg(firstExp)));
 
         // After the first token's expiry, calls go through with no 401 and no retry.
         QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentSecsSinceEpoch() > firstExp + 1, 10000);
