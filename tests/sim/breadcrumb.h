@@ -43,7 +43,7 @@ struct Breadcrumb
     qint64 updatedAt = 0;
     QUuid createdBy;
     QUuid updatedBy;
-    QList<HistoryEntry> history;      // ascending versions
+    QList<HistoryEntry> history;      // superseded versions, ascending (current = the row)
     quint64 orderSeq = 0;             // tiebreaker for equal updated_at (latest write first)
 
     bool hasTag(QByteArrayView tag) const { return tags.contains(tag); }

@@ -2,21 +2,23 @@
 
 namespace rcrt::sim {
 
+BreadcrumbStore::~BreadcrumbStore() { qDeleteAll(m_rows); }
+
 Breadcrumb *BreadcrumbStore::insert(std::unique_ptr<Breadcrumb> breadcrumb)
 {
-    Breadcrumb *row = breadcrumb.get();
+    Breadcrumb *row = breadcrumb.release();
     row->orderSeq = nextSeq();
-    m_byUpdated.emplace(OrderKey{row->updatedAt, row->orderSeq}, row);
-    m_rows[row->id] = std::move(breadcrumb);
+    m_byUpdated.emplace_hint(m_byUpdated.end(), OrderKey{row->updatedAt, row->orderSeq}, row);
+    if (Breadcrumb *replaced = m_rows.value(row->id)) { // an id collision: keep the newer row
+        m_byUpdated.erase(OrderKey{replaced->updatedAt, replaced->orderSeq});
+        delete replaced;
+    }
+    m_rows.insert(row->id, row);
     evictOverflow();
     return row;
 }
 
-Breadcrumb *BreadcrumbStore::find(const QUuid &id) const
-{
-    const auto it = m_rows.find(id);
-    return it == m_rows.end() ? nullptr : it->second.get();
-}
+Breadcrumb *BreadcrumbStore::find(const QUuid &id) const { return m_rows.value(id); }
 
 void BreadcrumbStore::reindex(Breadcrumb *breadcrumb, qint64 previousUpdatedAt, quint64 previousSeq)
 {
@@ -27,11 +29,11 @@ void BreadcrumbStore::reindex(Breadcrumb *breadcrumb, qint64 previousUpdatedAt, 
 
 bool BreadcrumbStore::remove(const QUuid &id)
 {
-    const auto it = m_rows.find(id);
-    if (it == m_rows.end())
+    Breadcrumb *row = m_rows.take(id);
+    if (!row)
         return false;
-    m_byUpdated.erase(OrderKey{it->second->updatedAt, it->second->orderSeq});
-    m_rows.erase(it);
+    m_byUpdated.erase(OrderKey{row->updatedAt, row->orderSeq});
+    delete row;
     return true;
 }
 
@@ -45,9 +47,9 @@ void BreadcrumbStore::forEachNewestFirst(const std::function<bool(const Breadcru
 int BreadcrumbStore::purgeExpired(qint64 nowMicros)
 {
     QList<QUuid> expired;
-    for (const auto &[id, row] : m_rows)
+    for (const Breadcrumb *row : std::as_const(m_rows))
         if (row->ttl && *row->ttl < nowMicros)
-            expired.append(id);
+            expired.append(row->id);
     for (const QUuid &id : expired)
         remove(id);
     return int(expired.size());
@@ -65,9 +67,10 @@ void BreadcrumbStore::evictOverflow()
 {
     while (int(m_rows.size()) > m_maxSize && !m_byUpdated.empty()) {
         const auto oldest = m_byUpdated.begin();
-        const QUuid id = oldest->second->id;
+        Breadcrumb *row = oldest->second;
         m_byUpdated.erase(oldest);
-        m_rows.erase(id);
+        m_rows.remove(row->id);
+        delete row;
     }
 }
 

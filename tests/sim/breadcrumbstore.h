@@ -8,14 +8,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <unordered_map>
 
 namespace rcrt::sim {
-
-struct UuidHash
-{
-    size_t operator()(const QUuid &uuid) const noexcept { return qHash(uuid); }
-};
 
 // In-memory `breadcrumbs` table with an updated_at index for the list endpoint. Bounded:
 // past maxSize the least recently updated rows are evicted silently (like hygiene: no event).
@@ -23,6 +17,9 @@ class BreadcrumbStore
 {
 public:
     explicit BreadcrumbStore(int maxSize) : m_maxSize(maxSize) {}
+    ~BreadcrumbStore();
+    BreadcrumbStore(const BreadcrumbStore &) = delete;
+    BreadcrumbStore &operator=(const BreadcrumbStore &) = delete;
 
     Breadcrumb *insert(std::unique_ptr<Breadcrumb> breadcrumb);
     Breadcrumb *find(const QUuid &id) const;
@@ -47,7 +44,7 @@ private:
 
     int m_maxSize;
     quint64 m_seq = 0;
-    std::unordered_map<QUuid, std::unique_ptr<Breadcrumb>, UuidHash> m_rows;
+    QHash<QUuid, Breadcrumb *> m_rows; // owning (QHash is much faster than unordered_map here)
     std::map<OrderKey, Breadcrumb *> m_byUpdated;
     QSet<QByteArray> m_idempotencyKeys;
 };

@@ -154,18 +154,22 @@ QByteArray fullView(const Breadcrumb &b)
 
 QByteArray historyView(const Breadcrumb &b)
 {
+    auto appendEntry = [](QByteArray &out, int version, const QByteArray &context, qint64 at,
+                          const QUuid &by) {
+        out.append("{\"version\":").append(QByteArray::number(version));
+        out.append(",\"context\":").append(context);
+        out.append(",\"updated_at\":");
+        appendQuotedTimestamp(out, at);
+        out.append(",\"updated_by\":");
+        appendUuid(out, by);
+        out.append('}');
+    };
     QByteArray out = "[";
+    appendEntry(out, b.version, b.context, b.updatedAt, b.updatedBy);
     for (qsizetype i = b.history.size() - 1; i >= 0; --i) {
         const HistoryEntry &h = b.history.at(i);
-        if (out.size() > 1)
-            out.append(',');
-        out.append("{\"version\":").append(QByteArray::number(h.version));
-        out.append(",\"context\":").append(h.context);
-        out.append(",\"updated_at\":");
-        appendQuotedTimestamp(out, h.updatedAt);
-        out.append(",\"updated_by\":");
-        appendUuid(out, h.updatedBy);
-        out.append('}');
+        out.append(',');
+        appendEntry(out, h.version, h.context, h.updatedAt, h.updatedBy);
     }
     out.append(']');
     return out;

@@ -68,7 +68,6 @@ const Breadcrumb &BreadcrumbWriter::create(const Identity &writer, NewBreadcrumb
     row->version = 1;
     row->createdAt = row->updatedAt = now;
     row->createdBy = row->updatedBy = writer.agent;
-    row->history.append(HistoryEntry{1, row->context, now, writer.agent});
     const Breadcrumb &stored = *m_store.insert(std::move(row));
     publish(stored, true, writer);
     return stored;
@@ -82,6 +81,8 @@ BreadcrumbWriter::PatchOutcome BreadcrumbWriter::patch(const Identity &writer, c
         return PatchOutcome::NotFound;
     if (ifMatch && *ifMatch != row->version)
         return PatchOutcome::VersionMismatch;
+    // history keeps superseded versions; the current one is the row itself.
+    row->history.append(HistoryEntry{row->version, row->context, row->updatedAt, row->updatedBy});
     const qint64 previousUpdatedAt = row->updatedAt;
     const quint64 previousSeq = row->orderSeq;
     if (p.title)
@@ -107,7 +108,6 @@ BreadcrumbWriter::PatchOutcome BreadcrumbWriter::patch(const Identity &writer, c
     row->version += 1;
     row->updatedAt = nowMicros();
     row->updatedBy = writer.agent;
-    row->history.append(HistoryEntry{row->version, row->context, row->updatedAt, writer.agent});
     m_store.reindex(row, previousUpdatedAt, previousSeq);
     publish(*row, false, writer);
     return PatchOutcome::Ok;

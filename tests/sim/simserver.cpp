@@ -1,6 +1,10 @@
 #include "simserver.h"
 
 #include "simlog.h"
+#include "simrunner.h"
+#include "toolbootstrap.h"
+#include "workloaddemo.h"
+#include "workloadload.h"
 #include "timestamps.h"
 
 namespace rcrt::sim {
@@ -44,6 +48,22 @@ bool SimServer::start(QString &error)
         return false;
     }
     m_hygiene.start();
+
+    // The load workload writes its own responses; a runner would answer its requests too.
+    const bool runner = m_options.runner && m_options.workload != Workload::Load;
+    if (runner)
+        m_runner = std::make_unique<SimRunner>(m_writer, m_store, m_options.ownerId,
+                                               m_options.runnerSlots, m_options.seed ^ 0x7a11ULL);
+    if (runner || m_options.workload == Workload::Demo)
+        publishToolBootstrap(m_writer, m_options.ownerId);
+    if (m_options.workload == Workload::Demo) {
+        m_demo = std::make_unique<WorkloadDemo>(m_writer, m_options.ownerId, m_options.seed ^ 0xde30ULL);
+        m_demo->start();
+    } else if (m_options.workload == Workload::Load) {
+        m_load = std::make_unique<WorkloadLoad>(m_writer, m_options.ownerId, m_options.rate,
+                                                m_options.events, m_options.seed ^ 0x10adULL);
+        m_load->start();
+    }
     return true;
 }
 

@@ -17,6 +17,9 @@
 
 namespace rcrt::sim {
 
+class SimRunner;
+class WorkloadDemo;
+class WorkloadLoad;
 
 // Composition root of rcrt-sim: store, event hub, REST, runner and workloads.
 class SimServer final : public QObject
@@ -43,6 +46,9 @@ private:
     RestApi m_rest;
     HttpServer *m_http;
     QTimer m_hygiene;
+    std::unique_ptr<SimRunner> m_runner;
+    std::unique_ptr<WorkloadDemo> m_demo;
+    std::unique_ptr<WorkloadLoad> m_load;
 };
 
 } // namespace rcrt::sim

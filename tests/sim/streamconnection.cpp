@@ -163,6 +163,10 @@ void StreamConnection::flush()
     m_flushScheduled = false;
     if (m_closed)
         return;
+    if (m_pending.isEmpty()) {
+        maybeFinishEnding();
+        return;
+    }
     if (m_faults.splitFrames) {
         m_split.append(m_pending);
         m_pending.clear();
@@ -178,8 +182,20 @@ void StreamConnection::flush()
     }
     if (m_socket->bytesToWrite() > kSocketHighWater)
         return; // bytesWritten schedules the next flush
-    writeChunk(m_pending.constData(), m_pending.size());
-    m_pending.clear();
+    // Hand the bytes over without a copy, then push as much as the kernel takes right now:
+    // QAbstractSocket otherwise writes one block per event-loop pass, which caps a busy
+    // loop at a few tens of MB/s.
+    if (m_chunked) {
+        char header[24];
+        const int n = std::snprintf(header, sizeof header, "%llx\r\n",
+                                    static_cast<unsigned long long>(m_pending.size()));
+        m_socket->write(header, n);
+        m_socket->write(std::exchange(m_pending, QByteArray()));
+        m_socket->write("\r\n", 2);
+    } else {
+        m_socket->write(std::exchange(m_pending, QByteArray()));
+    }
+    m_socket->flush();
     maybeFinishEnding();
 }
 
