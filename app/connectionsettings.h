@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QMetaType>
+#include <QUrl>
+
+namespace rcrt {
+
+// How to reach one RCRT server and authenticate: the runtime half of a connection profile.
+struct ConnectionSettings
+{
+    enum class Auth { DevMode, Token, Mint };
+
+    QUrl url;
+    Auth auth = Auth::DevMode;
+    QString token; // Auth::Token; never written to QSettings (see SecretStore)
+    QString ownerId; // Auth::Mint
+    QString agentId;
+    QStringList roles; // empty: the server's defaults
+    int initialHistory = 1000; // breadcrumbs loaded on the first connect
+};
+
+} // namespace rcrt
+
+Q_DECLARE_METATYPE(rcrt::ConnectionSettings)

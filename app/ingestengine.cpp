@@ -1,0 +1,42 @@
+#include "app/ingestengine.h"
+
+#include "app/ingestworker.h"
+
+namespace rcrt {
+
+IngestEngine::IngestEngine(QObject *parent)
+    : QObject(parent)
+    , m_worker(new IngestWorker)
+{
+    qRegisterMetaType<rcrt::EventBatch>();
+    qRegisterMetaType<rcrt::ConnectionSettings>();
+    qRegisterMetaType<rcrt::SseClient::State>();
+    m_thread.setObjectName(QStringLiteral("rcrt-ingest"));
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &IngestWorker::batchReady, this, &IngestEngine::batchReady);
+    connect(m_worker, &IngestWorker::stateChanged, this, &IngestEngine::stateChanged);
+    connect(m_worker, &IngestWorker::logMessage, this, &IngestEngine::logMessage);
+    connect(m_worker, &IngestWorker::connectFailed, this, &IngestEngine::connectFailed);
+    m_thread.start();
+}
+
+IngestEngine::~IngestEngine()
+{
+    // Tear the connection down on its own thread, then let the thread delete the worker.
+    QMetaObject::invokeMethod(m_worker, &IngestWorker::disconnectFromServer, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void IngestEngine::connectTo(const ConnectionSettings &settings)
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, settings] { worker->connectTo(settings); });
+}
+
+void IngestEngine::disconnectFromServer()
+{
+    QMetaObject::invokeMethod(m_worker, &IngestWorker::disconnectFromServer);
+}
+
+} // namespace rcrt

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "app/connectionsettings.h"
+#include "model/eventrecord.h"
+#include "net/sseclient.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace rcrt {
+
+class EventStore;
+class LiveSource;
+class TokenProvider;
+
+// The objects of one live connection, created and used only on the ingest thread.
+class IngestWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IngestWorker)
+
+public:
+    IngestWorker();
+    ~IngestWorker() override;
+
+    void connectTo(const rcrt::ConnectionSettings &settings);
+    void disconnectFromServer();
+
+signals:
+    void batchReady(const rcrt::EventBatch &batch);
+    void stateChanged(rcrt::SseClient::State state, int reconnects);
+    void logMessage(const QString &message);
+    void connectFailed(const QString &error);
+
+private:
+    void startLive();
+
+    ConnectionSettings m_settings;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
+    std::unique_ptr<TokenProvider> m_tokens;
+    std::unique_ptr<EventStore> m_store;
+    std::unique_ptr<LiveSource> m_live;
+};
+
+} // namespace rcrt
