@@ -7,7 +7,12 @@ cd "$(dirname "$0")"
 
 ./scripts/install-deps.sh
 cmake --preset dev >/dev/null
-cmake --build --preset dev -j "$(nproc 2>/dev/null || echo 2)" --target rcrt-sim rcrt-tap rcrt-console
+jobs=$(nproc 2>/dev/null || echo 2)
+have_display=""
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && have_display=1
+targets=(rcrt-sim rcrt-tap)
+[ -n "$have_display" ] && targets+=(rcrt-console)
+cmake --build --preset dev -j "$jobs" --target "${targets[@]}"
 
 bin=build/dev
 sim_out=$(mktemp)
@@ -25,12 +30,12 @@ done
 [ -n "$url" ] || { echo "rcrt-sim did not report its address" >&2; exit 1; }
 echo "rcrt-sim (demo workload) is serving $url"
 
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+if [ -n "$have_display" ]; then
   "$bin/app/rcrt-console" --url "$url"
 else
   seconds=${DEMO_SECONDS:-30}
   echo "No display: showing the live stream with rcrt-tap for ${seconds}s (DEMO_SECONDS=0 runs until Ctrl-C)."
-  args=(tail --url "$url")
+  args=(tail --url "$url" --history 50)
   [ "$seconds" != 0 ] && args+=(--duration "$seconds" --summary)
   "$bin/app/rcrt-tap" "${args[@]}"
 fi
