@@ -26,11 +26,14 @@ constexpr Flag kFlags[] = {
     {"agent-id", "UUID", "Agent of disabled-mode callers (default nil UUID)."},
     {"ping-ms", "MS", "Interval of the stream's JSON ping; the first ping is sent at connect "
                       "(default 5000)."},
-    {"workload", "NAME", "none (default), demo (the §6 ecosystem every 6 s) or load "
-                         "(RCRT-shaped writes at --rate; writes its own responses, no runner)."},
+    {"workload", "NAME", "none (default; empty store), demo (tool.code.v1 bootstrap, then the §6 "
+                         "ecosystem every 6 s) or load (RCRT-shaped writes at --rate; writes its "
+                         "own responses, no runner)."},
     {"rate", "N", "Writes per second for --workload load (default 1000)."},
     {"events", "N", "Stop the load workload after N writes (default: never)."},
-    {"no-runner", nullptr, "Do not simulate the tools-runner."},
+    {"no-runner", nullptr, "Do not simulate the tools-runner (it answers tool.request.v1 + "
+                           "tool:request + workspace:tools; built-in tools: echo, random, "
+                           "calculator, timer, workflow, openrouter; others need a tool.code.v1)."},
     {"runner-slots", "N", "Concurrent executions of the simulated tools-runner (default 5, "
                           "like the Deno runtime); extra requests queue."},
     {"delay-ms", "D", "Fault: deliver every breadcrumb event D ms late (pings on time)."},

@@ -83,6 +83,10 @@ void SimRunner::consider(const QByteArray &breadcrumbId, const QByteArray &conte
 
 bool SimRunner::toolExists(const QString &tool) const
 {
+    // The built-ins count as bootstrapped even when --workload none left the store empty, so
+    // tests start from a clean list; any other tool needs its tool.code.v1 (§5.5).
+    if (runBuiltinToolKnown(tool))
+        return true;
     const QByteArray tag = "tool:" + tool.toUtf8();
     bool found = false;
     m_store.forEachNewestFirst([&](const Breadcrumb &b) {

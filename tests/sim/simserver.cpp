@@ -54,9 +54,8 @@ bool SimServer::start(QString &error)
     if (runner)
         m_runner = std::make_unique<SimRunner>(m_writer, m_store, m_options.ownerId,
                                                m_options.runnerSlots, m_options.seed ^ 0x7a11ULL);
-    if (runner || m_options.workload == Workload::Demo)
-        publishToolBootstrap(m_writer, m_options.ownerId);
     if (m_options.workload == Workload::Demo) {
+        publishToolBootstrap(m_writer, m_options.ownerId);
         m_demo = std::make_unique<WorkloadDemo>(m_writer, m_options.ownerId, m_options.seed ^ 0xde30ULL);
         m_demo->start();
     } else if (m_options.workload == Workload::Load) {

@@ -125,6 +125,13 @@ bool isLlmTool(const QString &tool)
         || tool == QStringLiteral("venice");
 }
 
+bool runBuiltinToolKnown(const QString &tool)
+{
+    static const QStringList known{QStringLiteral("echo"), QStringLiteral("random"), QStringLiteral("calculator"),
+                                   QStringLiteral("timer"), QStringLiteral("workflow")};
+    return known.contains(tool) || isLlmTool(tool);
+}
+
 int executionTimeMs(const QString &tool, const QJsonValue &input, FastRandom &random)
 {
     if (isLlmTool(tool))

@@ -19,6 +19,8 @@ struct ToolOutcome
 };
 
 bool isLlmTool(const QString &tool);
+// echo, random, calculator, timer, workflow and the LLM tools.
+bool runBuiltinToolKnown(const QString &tool);
 // Nullopt when the runner has no implementation (the runtime's "not loaded" error path).
 std::optional<ToolOutcome> runBuiltinTool(const QString &tool, const QJsonValue &input,
                                           FastRandom &random);
