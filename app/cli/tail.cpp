@@ -154,7 +154,9 @@ int runTail(const TapOptions &options, const QStringList &rawArgs)
             ++printed;
         }
         writeOut(out);
-        if (args.count > 0 && printed >= args.count)
+        // Checked here too: under a flood of network events a timer can fire late.
+        const bool timeUp = args.durationS > 0 && double(nowNs() - startNs) / 1e9 >= args.durationS;
+        if ((args.count > 0 && printed >= args.count) || timeUp)
             QCoreApplication::quit();
     });
 
