@@ -93,14 +93,14 @@ bool Decoder::decodeView(QByteArrayView json, EnvelopeView &out, QString *error)
     };
     if (json.size() > std::numeric_limits<qint32>::max())
         return fail(QStringLiteral("payload too large (%1 bytes)").arg(json.size()));
-    if (json.trimmed().isEmpty())
+    if (json.isEmpty())
         return fail(QStringLiteral("empty payload"));
 
     // Parsing validates the whole text, context included, before we look at any field.
     const char *base = d->buffer.load(json);
     dom::element root;
     if (auto e = d->parser.parse(base, size_t(json.size()), false).get(root))
-        return fail(json::errorText(e));
+        return fail(e == simdjson::EMPTY ? QStringLiteral("empty payload") : json::errorText(e));
     dom::object object;
     if (root.get_object().get(object) != simdjson::SUCCESS)
         return fail(QStringLiteral("payload is not a JSON object"));

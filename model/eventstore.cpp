@@ -1,8 +1,9 @@
 #include "model/eventstore.h"
 
 #include "model/decoder.h"
+#include "model/idtable.h"
 #include "model/internpool.h"
-#include "model/uuidkey.h"
+#include "model/seqlist.h"
 
 #include <QHash>
 #include <QTimer>
@@ -10,14 +11,14 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
-#include <string>
 #include <vector>
 
 namespace rcrt {
 
 namespace {
 
-// The compact form of a record: 80 bytes plus the shared raw payload; strings are pool keys.
+// The compact form of a record: 80 bytes plus the shared raw payload; strings are pool keys
+// and its tags sit in Private::tagArena (DESIGN.md budget: 1M events in ~1.3x raw + 64 MiB).
 struct StoredRecord
 {
     enum Flag : quint8 {
@@ -30,37 +31,26 @@ struct StoredRecord
     QByteArray raw;
     qint64 updatedAtNs = 0;
     qint64 arrivalNs = 0;
-    qint64 prevSameId = -1;   // previous record of the same id (a chain, newest first)
     qint32 version = 0;
     quint32 idSlot = 0;
+    quint32 prevSameIdDistance = 0; // seq distance to the previous record of the same id; 0: none
     InternPool::Key owner = 0;
     InternPool::Key schema = 0;
-    quint32 tagList = 0;      // 0: no tags
+    quint32 tagStart = 0;      // absolute arena index, modulo 2^32
     qint32 contextOffset = -1;
     qint32 contextLength = 0;
+    quint16 tagCount = 0;
     quint16 laterArrivals = 0; // saturating count; the arrivals live in Private::repeats
     EventSource source = EventSource::Sse;
     quint8 flags = 0;
 };
 
-// One breadcrumb id with held records.
-struct IdEntry
-{
-    qint64 newestSeq = -1;
-    qint32 latestVersion = 0;
-    quint32 live = 0;       // held records of this id
-    UuidKey uuid;           // when the id is a UUID
-    qint32 textIndex = -1;  // else its text, in Private::textIds
-};
+static_assert(sizeof(StoredRecord) <= 80);
 
-// An interned tag list: keys in wire order (duplicates kept) for materialising, plus the
-// distinct keys, which are what the tag index counts.
-struct TagList
+struct TagRef
 {
-    QByteArray encoded;
-    std::vector<InternPool::Key> ordered;
-    std::vector<InternPool::Key> distinct;
-    quint32 refs = 0;
+    InternPool::Key key = 0;
+    quint32 prevDistance = 0; // seq distance to the previous record with this tag; 0: none
 };
 
 const QByteArray &updatedType()
@@ -72,6 +62,11 @@ const QByteArray &updatedType()
 QByteArray bytes(std::string_view s)
 {
     return QByteArray(s.data(), qsizetype(s.size()));
+}
+
+std::string_view view(QByteArrayView s)
+{
+    return std::string_view(s.data(), size_t(s.size()));
 }
 
 } // namespace
@@ -89,24 +84,17 @@ struct EventStore::Private
     qint64 firstSeq = 0;
     QHash<qint64, QList<Arrival>> repeats; // later arrivals, by seq (rare, so kept aside)
 
-    // Id index: UUID ids by their 16 bytes, anything else by text.
-    QHash<UuidKey, quint32> uuidSlots;
-    QHash<QByteArray, quint32> textSlots;
-    std::vector<IdEntry> ids;
-    std::vector<quint32> freeIdSlots;
-    std::vector<QByteArray> textIds;
-    std::vector<qint32> freeTextIds;
-
+    IdTable ids;
     InternPool owners;
     InternPool schemas;
     InternPool tags;
-    std::vector<QList<qint64>> bySchema; // by schema key
-    std::vector<QList<qint64>> byTag;    // by tag key
-
-    std::vector<TagList> tagLists;       // index 0 unused (no tags)
-    std::vector<quint32> freeTagLists;
-    QHash<QByteArray, quint32> tagListIndex;
-    std::string scratch;
+    std::vector<SeqList> bySchema; // by schema key
+    // Every held record's tags in seq order (one pool reference each; the front belongs to
+    // the oldest record), each linked to the previous record with the same tag, so the tag
+    // index costs 8 bytes per tag and no list per tag (most `request:<id>` tags occur once).
+    std::deque<TagRef> tagArena;
+    quint32 tagArenaFirst = 0;     // absolute index of tagArena.front(), modulo 2^32
+    std::vector<qint64> tagNewest; // by tag key: newest held record with the tag, or -1
 
     qint64 maxUpdatedAtNs = 0;
     std::deque<PingRecord> pingLog;
@@ -120,7 +108,7 @@ struct EventStore::Private
     QList<OtherRecord> pendingOthers;
     QList<RejectRecord> pendingRejects;
     qint64 pendingEvicted = 0;
-    QTimer timer;
+    QTimer *timer = nullptr; // a child of the store, so moveToThread takes it along
 
     qint64 nextSeq() const { return firstSeq + qint64(records.size()); }
     const StoredRecord *bySeq(qint64 seq) const
@@ -130,159 +118,86 @@ struct EventStore::Private
         return &records[size_t(seq - firstSeq)];
     }
 
-    // --- ids ---
-    const IdEntry *findId(std::string_view id) const
+    // The id's records form a chain from IdTable::Entry::newestSeq down through these links.
+    static qint64 prevSameId(qint64 seq, const StoredRecord &r)
     {
-        UuidKey uuid;
-        quint32 slot;
-        if (UuidKey::parse(id, uuid)) {
-            const auto it = uuidSlots.constFind(uuid);
-            if (it == uuidSlots.constEnd())
-                return nullptr;
-            slot = it.value();
-        } else {
-            const auto it = textSlots.constFind(QByteArray::fromRawData(id.data(), qsizetype(id.size())));
-            if (it == textSlots.constEnd())
-                return nullptr;
-            slot = it.value();
-        }
-        return &ids[slot];
+        return r.prevSameIdDistance ? seq - r.prevSameIdDistance : -1;
+    }
+    qint64 prevSameId(qint64 seq) const { return prevSameId(seq, records[size_t(seq - firstSeq)]); }
+
+    const TagRef &tagRef(const StoredRecord &r, quint16 i) const
+    {
+        return tagArena[size_t(quint32(r.tagStart - tagArenaFirst)) + i];
+    }
+    InternPool::Key tagKey(const StoredRecord &r, quint16 i) const { return tagRef(r, i).key; }
+
+    // Whether the i-th tag of the record repeats an earlier one of the same record (the
+    // response tags carry `request:<id>` twice, §5.2); indexes count a record once per tag.
+    bool repeatsEarlierTag(const StoredRecord &r, quint16 i) const
+    {
+        const InternPool::Key key = tagKey(r, i);
+        for (quint16 k = 0; k < i; ++k)
+            if (tagKey(r, k) == key)
+                return true;
+        return false;
     }
 
-    quint32 acquireIdSlot(std::string_view id)
+    void addTags(StoredRecord &r, qint64 seq, const std::vector<std::string_view> &list)
     {
-        UuidKey uuid;
-        const bool isUuid = UuidKey::parse(id, uuid);
-        if (isUuid) {
-            if (const auto it = uuidSlots.constFind(uuid); it != uuidSlots.constEnd())
-                return it.value();
-        } else if (const auto it = textSlots.constFind(QByteArray::fromRawData(id.data(), qsizetype(id.size())));
-                   it != textSlots.constEnd()) {
-            return it.value();
-        }
-        quint32 slot;
-        if (!freeIdSlots.empty()) {
-            slot = freeIdSlots.back();
-            freeIdSlots.pop_back();
-        } else {
-            slot = quint32(ids.size());
-            ids.emplace_back();
-        }
-        IdEntry &entry = ids[slot];
-        entry = IdEntry{};
-        if (isUuid) {
-            entry.uuid = uuid;
-            uuidSlots.insert(uuid, slot);
-        } else {
-            qint32 index;
-            if (!freeTextIds.empty()) {
-                index = freeTextIds.back();
-                freeTextIds.pop_back();
-            } else {
-                index = qint32(textIds.size());
-                textIds.emplace_back();
+        r.tagStart = quint32(tagArenaFirst + quint32(tagArena.size()));
+        r.tagCount = quint16(std::min<size_t>(list.size(), std::numeric_limits<quint16>::max()));
+        for (quint16 i = 0; i < r.tagCount; ++i) {
+            const InternPool::Key key = tags.acquire(list[i]);
+            if (tagNewest.size() <= key)
+                tagNewest.resize(key + 1, -1);
+            TagRef ref{key, 0};
+            tagArena.push_back(ref); // before repeatsEarlierTag, which reads the arena
+            if (!repeatsEarlierTag(r, i)) {
+                if (tagNewest[key] >= 0)
+                    tagArena.back().prevDistance = quint32(seq - tagNewest[key]);
+                tagNewest[key] = seq;
             }
-            textIds[size_t(index)] = bytes(id);
-            entry.textIndex = index;
-            textSlots.insert(textIds[size_t(index)], slot);
         }
-        return slot;
     }
 
-    void releaseIdSlot(quint32 slot)
+    void removeTags(const StoredRecord &r)
     {
-        IdEntry &entry = ids[slot];
-        if (entry.textIndex >= 0) {
-            textSlots.remove(textIds[size_t(entry.textIndex)]);
-            textIds[size_t(entry.textIndex)] = QByteArray();
-            freeTextIds.push_back(entry.textIndex);
-        } else {
-            uuidSlots.remove(entry.uuid);
-        }
-        entry = IdEntry{};
-        freeIdSlots.push_back(slot);
-    }
-
-    QByteArray idText(quint32 slot) const
-    {
-        const IdEntry &entry = ids[slot];
-        return entry.textIndex >= 0 ? textIds[size_t(entry.textIndex)] : entry.uuid.toText();
-    }
-
-    // --- tag lists ---
-    quint32 acquireTagList(const std::vector<std::string_view> &list)
-    {
-        if (list.empty())
-            return 0;
-        scratch.clear();
-        for (std::string_view tag : list) {
-            const quint32 n = quint32(tag.size());
-            scratch.append(reinterpret_cast<const char *>(&n), sizeof n);
-            scratch.append(tag);
-        }
-        const QByteArray probe = QByteArray::fromRawData(scratch.data(), qsizetype(scratch.size()));
-        if (const auto it = tagListIndex.constFind(probe); it != tagListIndex.constEnd()) {
-            ++tagLists[it.value()].refs;
-            return it.value();
-        }
-        quint32 index;
-        if (!freeTagLists.empty()) {
-            index = freeTagLists.back();
-            freeTagLists.pop_back();
-        } else {
-            if (tagLists.empty())
-                tagLists.emplace_back(); // index 0 means "no tags"
-            index = quint32(tagLists.size());
-            tagLists.emplace_back();
-        }
-        TagList &entry = tagLists[index];
-        entry.encoded = bytes(scratch);
-        entry.refs = 1;
-        entry.ordered.clear();
-        entry.distinct.clear();
-        for (std::string_view tag : list) {
-            // The list holds one reference per distinct tag; records share the list's.
-            const InternPool::Key key = tags.find(tag);
-            const bool seen = key != 0 && std::find(entry.distinct.begin(), entry.distinct.end(), key) != entry.distinct.end();
-            if (seen) {
-                entry.ordered.push_back(key);
-                continue;
-            }
-            const InternPool::Key acquired = tags.acquire(tag);
-            entry.ordered.push_back(acquired);
-            entry.distinct.push_back(acquired);
-            if (byTag.size() <= acquired)
-                byTag.resize(acquired + 1);
-        }
-        tagListIndex.insert(entry.encoded, index);
-        return index;
-    }
-
-    void releaseTagList(quint32 index)
-    {
-        if (index == 0)
-            return;
-        TagList &entry = tagLists[index];
-        if (--entry.refs > 0)
-            return;
-        for (InternPool::Key key : entry.distinct) {
+        Q_ASSERT(r.tagCount == 0 || r.tagStart == tagArenaFirst);
+        for (quint16 i = 0; i < r.tagCount; ++i) {
+            const InternPool::Key key = tagArena.front().key;
             if (tags.release(key))
-                byTag[key] = QList<qint64>();
+                tagNewest[key] = -1; // no held record carries it any more
+            tagArena.pop_front();
+            ++tagArenaFirst;
         }
-        tagListIndex.remove(entry.encoded);
-        entry = TagList{};
-        freeTagLists.push_back(index);
     }
 
-    QList<QByteArray> tagTexts(quint32 index) const
+    // Walks the tag's chain from its newest record down to the oldest held one.
+    QList<qint64> seqsWithTag(InternPool::Key key) const
+    {
+        QList<qint64> seqs;
+        for (qint64 s = tagNewest[key]; s >= firstSeq;) {
+            seqs.append(s);
+            const StoredRecord &r = records[size_t(s - firstSeq)];
+            quint32 distance = 0;
+            for (quint16 i = 0; i < r.tagCount; ++i) {
+                if (tagKey(r, i) == key) {
+                    distance = tagRef(r, i).prevDistance;
+                    break;
+                }
+            }
+            s = distance ? s - distance : -1;
+        }
+        std::reverse(seqs.begin(), seqs.end());
+        return seqs;
+    }
+
+    QList<QByteArray> tagTexts(const StoredRecord &r) const
     {
         QList<QByteArray> list;
-        if (index == 0)
-            return list;
-        const TagList &entry = tagLists[index];
-        list.reserve(qsizetype(entry.ordered.size()));
-        for (InternPool::Key key : entry.ordered)
-            list.append(tags.text(key));
+        list.reserve(r.tagCount);
+        for (quint16 i = 0; i < r.tagCount; ++i)
+            list.append(tags.text(tagKey(r, i)));
         return list;
     }
 
@@ -305,17 +220,18 @@ struct EventStore::Private
         e.updatedAtNs = r.updatedAtNs;
         if (r.flags & StoredRecord::HasType)
             e.type = updatedType();
-        e.breadcrumbId = idText(r.idSlot);
+        e.breadcrumbId = ids.text(r.idSlot);
         if (r.owner)
             e.ownerId = owners.text(r.owner);
         if (r.schema)
             e.schemaName = schemas.text(r.schema);
-        e.tags = tagTexts(r.tagList);
+        e.tags = tagTexts(r);
         e.contextOffset = r.contextOffset;
         e.contextLength = r.contextLength;
         return out;
     }
 
+    IngestResult addBreadcrumb(StreamEvent &event);
     void evictOldest();
 };
 
@@ -324,33 +240,24 @@ void EventStore::Private::evictOldest()
     const qint64 seq = firstSeq;
     StoredRecord &r = records.front();
 
-    IdEntry &id = ids[r.idSlot];
+    IdTable::Entry &id = ids[r.idSlot];
     if (--id.live == 0) {
-        releaseIdSlot(r.idSlot);
+        ids.release(r.idSlot);
     } else if (r.version == id.latestVersion) {
         // Only possible after out-of-order arrivals; every other held record of the id is
         // newer than this one, so walk the chain down to it.
         qint32 latest = 0;
-        for (qint64 s = id.newestSeq; s > seq; s = records[size_t(s - firstSeq)].prevSameId)
+        for (qint64 s = id.newestSeq; s > seq; s = prevSameId(s))
             latest = std::max(latest, records[size_t(s - firstSeq)].version);
         id.latestVersion = latest;
     }
 
     if (r.schema) {
-        QList<qint64> &list = bySchema[r.schema];
-        Q_ASSERT(!list.isEmpty() && list.first() == seq);
-        list.removeFirst();
-        if (schemas.release(r.schema))
-            list = QList<qint64>();
+        Q_ASSERT(bySchema[r.schema].front() == seq);
+        bySchema[r.schema].popFront();
+        schemas.release(r.schema);
     }
-    if (r.tagList) {
-        for (InternPool::Key key : tagLists[r.tagList].distinct) {
-            QList<qint64> &list = byTag[key];
-            Q_ASSERT(!list.isEmpty() && list.first() == seq);
-            list.removeFirst();
-        }
-        releaseTagList(r.tagList);
-    }
+    removeTags(r);
     owners.release(r.owner);
     if (r.laterArrivals > 0)
         repeats.remove(seq);
@@ -360,6 +267,78 @@ void EventStore::Private::evictOldest()
     ++pendingEvicted;
     records.pop_front();
     ++firstSeq;
+}
+
+EventStore::IngestResult EventStore::Private::addBreadcrumb(StreamEvent &event)
+{
+    const EnvelopeView &v = view;
+    maxUpdatedAtNs = std::max(maxUpdatedAtNs, v.updatedAtNs);
+    const quint32 slot = ids.acquire(v.breadcrumbId);
+    IdTable::Entry &id = ids[slot];
+
+    // A repeat of a held (id, version)? Usually the newest version, found at once.
+    if (id.live > 0 && v.version <= id.latestVersion) {
+        for (qint64 s = id.newestSeq; s >= firstSeq; s = prevSameId(s)) {
+            StoredRecord &held = records[size_t(s - firstSeq)];
+            if (held.version != v.version)
+                continue;
+            const Arrival arrival{event.arrivalNs, event.source};
+            repeats[s].append(arrival);
+            if (held.laterArrivals < std::numeric_limits<quint16>::max())
+                ++held.laterArrivals;
+            ++counters.repeats;
+            pendingRepeats.append(RepeatArrival{s, ids.text(slot), v.version,
+                                                Arrival{held.arrivalNs, held.source}, arrival});
+            return IngestResult::RepeatArrival;
+        }
+    }
+
+    const qint64 seq = nextSeq();
+    StoredRecord r;
+    r.raw = std::move(event.raw);
+    r.updatedAtNs = v.updatedAtNs;
+    r.arrivalNs = event.arrivalNs;
+    r.source = event.source;
+    r.version = v.version;
+    r.idSlot = slot;
+    r.prevSameIdDistance = id.live > 0 ? quint32(seq - id.newestSeq) : 0;
+    if (id.live > 0 && v.version < id.latestVersion) {
+        r.flags |= StoredRecord::OutOfOrder;
+        ++counters.outOfOrder;
+    }
+    if (v.shape == Envelope::Shape::ListItem)
+        r.flags |= StoredRecord::ListShape;
+    if (v.hasType)
+        r.flags |= StoredRecord::HasType;
+    if (v.hasContext) {
+        r.flags |= StoredRecord::HasContext;
+        r.contextOffset = v.contextOffset;
+        r.contextLength = v.contextLength;
+    }
+    if (v.hasOwner)
+        r.owner = owners.acquire(v.ownerId);
+    if (v.hasSchema) {
+        r.schema = schemas.acquire(v.schemaName);
+        if (bySchema.size() <= r.schema)
+            bySchema.resize(r.schema + 1);
+        bySchema[r.schema].append(seq);
+    }
+    addTags(r, seq, v.tags);
+
+    id.newestSeq = seq;
+    id.latestVersion = std::max(id.latestVersion, v.version);
+    ++id.live;
+    counters.heldBytes += r.raw.size();
+    ++counters.newVersions;
+    records.push_back(std::move(r));
+    if (pendingFirstNewSeq < 0)
+        pendingFirstNewSeq = seq;
+
+    if (options.maxEvents > 0) {
+        while (qsizetype(records.size()) > options.maxEvents)
+            evictOldest();
+    }
+    return IngestResult::NewVersion;
 }
 
 EventStore::EventStore(QObject *parent)
@@ -374,9 +353,10 @@ EventStore::EventStore(const Options &options, QObject *parent)
     qRegisterMetaType<rcrt::EventBatch>();
     qRegisterMetaType<rcrt::EventRecord>();
     qRegisterMetaType<QList<rcrt::StreamEvent>>();
-    d->timer.setSingleShot(true);
-    d->timer.setInterval(std::max(0, options.batchIntervalMs));
-    connect(&d->timer, &QTimer::timeout, this, &EventStore::flush);
+    d->timer = new QTimer(this);
+    d->timer->setSingleShot(true);
+    d->timer->setInterval(std::max(0, options.batchIntervalMs));
+    connect(d->timer, &QTimer::timeout, this, &EventStore::flush);
 }
 
 EventStore::~EventStore() = default;
@@ -391,8 +371,8 @@ EventStore::IngestResult EventStore::ingest(StreamEvent event)
     Private &p = *d;
     ++p.counters.events;
     p.counters.bytes += event.raw.size();
-    if (!p.timer.isActive())
-        p.timer.start();
+    if (!p.timer->isActive())
+        p.timer->start();
 
     EnvelopeView &v = p.view;
     if (!p.decoder.decodeView(event.raw, v, &p.decodeError)) {
@@ -420,76 +400,7 @@ EventStore::IngestResult EventStore::ingest(StreamEvent event)
         return IngestResult::Other;
     }
 
-    // A breadcrumb: a repeat of a held (id, version), or a new record.
-    p.maxUpdatedAtNs = std::max(p.maxUpdatedAtNs, v.updatedAtNs);
-    const quint32 slot = p.acquireIdSlot(v.breadcrumbId);
-    IdEntry *id = &p.ids[slot];
-    if (id->live > 0 && v.version <= id->latestVersion) {
-        for (qint64 s = id->newestSeq; s >= p.firstSeq; s = p.records[size_t(s - p.firstSeq)].prevSameId) {
-            StoredRecord &held = p.records[size_t(s - p.firstSeq)];
-            if (held.version != v.version)
-                continue;
-            const Arrival arrival{event.arrivalNs, event.source};
-            p.repeats[s].append(arrival);
-            if (held.laterArrivals < std::numeric_limits<quint16>::max())
-                ++held.laterArrivals;
-            ++p.counters.repeats;
-            p.pendingRepeats.append(RepeatArrival{s, p.idText(slot), v.version,
-                                                  Arrival{held.arrivalNs, held.source}, arrival});
-            return IngestResult::RepeatArrival;
-        }
-    }
-
-    const qint64 seq = p.nextSeq();
-    StoredRecord r;
-    r.raw = std::move(event.raw);
-    r.updatedAtNs = v.updatedAtNs;
-    r.arrivalNs = event.arrivalNs;
-    r.source = event.source;
-    r.version = v.version;
-    r.idSlot = slot;
-    r.prevSameId = id->live > 0 ? id->newestSeq : -1;
-    if (id->live > 0 && v.version < id->latestVersion) {
-        r.flags |= StoredRecord::OutOfOrder;
-        ++p.counters.outOfOrder;
-    }
-    if (v.shape == Envelope::Shape::ListItem)
-        r.flags |= StoredRecord::ListShape;
-    if (v.hasType)
-        r.flags |= StoredRecord::HasType;
-    if (v.hasContext) {
-        r.flags |= StoredRecord::HasContext;
-        r.contextOffset = v.contextOffset;
-        r.contextLength = v.contextLength;
-    }
-    if (v.hasOwner)
-        r.owner = p.owners.acquire(v.ownerId);
-    if (v.hasSchema) {
-        r.schema = p.schemas.acquire(v.schemaName);
-        if (p.bySchema.size() <= r.schema)
-            p.bySchema.resize(r.schema + 1);
-        p.bySchema[r.schema].append(seq);
-    }
-    r.tagList = p.acquireTagList(v.tags);
-    if (r.tagList) {
-        for (InternPool::Key key : p.tagLists[r.tagList].distinct)
-            p.byTag[key].append(seq);
-    }
-
-    id->newestSeq = seq;
-    id->latestVersion = std::max(id->latestVersion, v.version);
-    ++id->live;
-    p.counters.heldBytes += r.raw.size();
-    ++p.counters.newVersions;
-    p.records.push_back(std::move(r));
-    if (p.pendingFirstNewSeq < 0)
-        p.pendingFirstNewSeq = seq;
-
-    if (p.options.maxEvents > 0) {
-        while (qsizetype(p.records.size()) > p.options.maxEvents)
-            p.evictOldest();
-    }
-    return IngestResult::NewVersion;
+    return p.addBreadcrumb(event);
 }
 
 void EventStore::ingestBatch(const QList<StreamEvent> &events)
@@ -501,7 +412,7 @@ void EventStore::ingestBatch(const QList<StreamEvent> &events)
 void EventStore::flush()
 {
     Private &p = *d;
-    p.timer.stop();
+    p.timer->stop();
     EventBatch batch;
     if (p.pendingFirstNewSeq >= 0) {
         // Records evicted before this flush are left out; firstHeldSeq tells consumers.
@@ -558,16 +469,16 @@ bool EventStore::containsSeq(qint64 seq) const
 
 int EventStore::latestVersion(QByteArrayView breadcrumbId) const
 {
-    const IdEntry *entry = d->findId(std::string_view(breadcrumbId.data(), size_t(breadcrumbId.size())));
+    const IdTable::Entry *entry = d->ids.find(view(breadcrumbId));
     return entry ? entry->latestVersion : 0;
 }
 
 std::optional<qint64> EventStore::seqOf(QByteArrayView breadcrumbId, qint32 version) const
 {
-    const IdEntry *entry = d->findId(std::string_view(breadcrumbId.data(), size_t(breadcrumbId.size())));
+    const IdTable::Entry *entry = d->ids.find(view(breadcrumbId));
     if (!entry)
         return std::nullopt;
-    for (qint64 s = entry->newestSeq; s >= d->firstSeq; s = d->bySeq(s)->prevSameId) {
+    for (qint64 s = entry->newestSeq; s >= d->firstSeq; s = d->prevSameId(s)) {
         if (d->bySeq(s)->version == version)
             return s;
     }
@@ -577,24 +488,24 @@ std::optional<qint64> EventStore::seqOf(QByteArrayView breadcrumbId, qint32 vers
 QList<qint64> EventStore::seqsForId(QByteArrayView breadcrumbId) const
 {
     QList<qint64> seqs;
-    const IdEntry *entry = d->findId(std::string_view(breadcrumbId.data(), size_t(breadcrumbId.size())));
+    const IdTable::Entry *entry = d->ids.find(view(breadcrumbId));
     if (!entry)
         return seqs;
-    for (qint64 s = entry->newestSeq; s >= d->firstSeq; s = d->bySeq(s)->prevSameId)
+    for (qint64 s = entry->newestSeq; s >= d->firstSeq; s = d->prevSameId(s))
         seqs.prepend(s);
     return seqs;
 }
 
 QList<qint64> EventStore::seqsForSchema(QByteArrayView schemaName) const
 {
-    const InternPool::Key key = d->schemas.find(std::string_view(schemaName.data(), size_t(schemaName.size())));
-    return key ? d->bySchema[key] : QList<qint64>();
+    const InternPool::Key key = d->schemas.find(view(schemaName));
+    return key ? d->bySchema[key].toList() : QList<qint64>();
 }
 
 QList<qint64> EventStore::seqsForTag(QByteArrayView tag) const
 {
-    const InternPool::Key key = d->tags.find(std::string_view(tag.data(), size_t(tag.size())));
-    return key ? d->byTag[key] : QList<qint64>();
+    const InternPool::Key key = d->tags.find(view(tag));
+    return key ? d->seqsWithTag(key) : QList<qint64>();
 }
 
 QList<QByteArray> EventStore::schemaNames() const
@@ -606,7 +517,7 @@ QList<QByteArray> EventStore::schemaNames() const
 
 qsizetype EventStore::distinctIds() const
 {
-    return d->uuidSlots.size() + d->textSlots.size();
+    return d->ids.size();
 }
 
 qint64 EventStore::maxUpdatedAtNs() const

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "model/flatindex.h"
+
 #include <QByteArray>
-#include <QHash>
+#include <QByteArrayView>
+#include <QHashFunctions>
 
 #include <string_view>
 #include <vector>
@@ -9,35 +12,37 @@
 namespace rcrt {
 
 // Reference-counted string interning: one QByteArray per distinct text, addressed by a small
-// key, so a million stored events carry 4-byte keys instead of a string per schema/tag/owner.
-// Key 0 means "none". Keys of released strings are reused. Not thread-safe.
+// key, so a million stored events carry 4-byte keys instead of a string per schema/tag/owner,
+// and materialised envelopes share the pool's bytes. Key 0 means "none". Keys of released
+// strings are reused. Not thread-safe.
 class InternPool
 {
 public:
     using Key = quint32;
 
-    InternPool() { m_entries.push_back({}); } // key 0
+    InternPool() { m_entries.emplace_back(); } // key 0
 
     // Returns the key of `text`, adding it if new, and takes one reference.
     Key acquire(std::string_view text)
     {
-        const QByteArray probe = QByteArray::fromRawData(text.data(), qsizetype(text.size()));
-        if (const auto it = m_index.constFind(probe); it != m_index.constEnd()) {
-            ++m_entries[it.value()].refs;
-            return it.value();
+        const quint32 hash = hashOf(text);
+        Key key = m_index.find(hash, [&](quint32 k) { return equals(k, text); });
+        if (key != FlatIndex::kNone) {
+            ++m_entries[key].refs;
+            return key;
         }
-        Key key;
         if (!m_free.empty()) {
             key = m_free.back();
             m_free.pop_back();
         } else {
             key = Key(m_entries.size());
-            m_entries.push_back({});
+            m_entries.emplace_back();
         }
         Entry &entry = m_entries[key];
         entry.text = QByteArray(text.data(), qsizetype(text.size()));
         entry.refs = 1;
-        m_index.insert(entry.text, key);
+        entry.hash = hash;
+        m_index.insert(hash, key);
         return key;
     }
 
@@ -50,34 +55,29 @@ public:
         Q_ASSERT(entry.refs > 0);
         if (--entry.refs > 0)
             return false;
-        m_index.remove(entry.text);
-        entry.text = QByteArray();
+        m_index.remove(entry.hash, key);
+        entry = Entry{};
         m_free.push_back(key);
         return true;
     }
 
+    // 0 when absent.
     Key find(std::string_view text) const
     {
-        return m_index.value(QByteArray::fromRawData(text.data(), qsizetype(text.size())), 0);
+        const Key key = m_index.find(hashOf(text), [&](quint32 k) { return equals(k, text); });
+        return key == FlatIndex::kNone ? 0 : key;
     }
 
     const QByteArray &text(Key key) const { return m_entries[key].text; }
     quint32 refs(Key key) const { return m_entries[key].refs; }
-    size_t keyLimit() const { return m_entries.size(); } // every key is below this
-    qsizetype size() const { return m_index.size(); }
+    qsizetype size() const { return qsizetype(m_index.size()); }
 
     template<typename F>
     void forEach(F &&f) const
     {
-        for (auto it = m_index.constBegin(); it != m_index.constEnd(); ++it)
-            f(it.value(), it.key());
-    }
-
-    void clear()
-    {
-        m_entries.assign(1, {});
-        m_index.clear();
-        m_free.clear();
+        for (size_t key = 1; key < m_entries.size(); ++key)
+            if (m_entries[key].refs > 0)
+                f(Key(key), m_entries[key].text);
     }
 
 private:
@@ -85,9 +85,23 @@ private:
     {
         QByteArray text;
         quint32 refs = 0;
+        quint32 hash = 0;
     };
+
+    static quint32 hashOf(std::string_view text)
+    {
+        const size_t h = qHash(QByteArrayView(text.data(), qsizetype(text.size())));
+        return quint32(h ^ (quint64(h) >> 32));
+    }
+
+    bool equals(Key key, std::string_view text) const
+    {
+        const QByteArray &stored = m_entries[key].text;
+        return std::string_view(stored.constData(), size_t(stored.size())) == text;
+    }
+
     std::vector<Entry> m_entries;
-    QHash<QByteArray, Key> m_index;
+    FlatIndex m_index;
     std::vector<Key> m_free;
 };
 

@@ -67,8 +67,17 @@ struct UuidKey
 
 inline size_t qHash(const UuidKey &key, size_t seed = 0) noexcept
 {
-    // Random (v4) UUIDs are already well mixed; the multiply also spreads sequential test ids.
-    return size_t((key.hi ^ (key.lo * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL) ^ seed;
+    // splitmix64's finaliser over both halves: ids that differ only in a few nibbles (test
+    // ids, sequential ids, the all-zero owner ids) must still spread over the buckets.
+    auto mix = [](quint64 x) {
+        x ^= x >> 30;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        x ^= x >> 27;
+        x *= 0x94D049BB133111EBULL;
+        x ^= x >> 31;
+        return x;
+    };
+    return size_t(mix(key.hi ^ mix(key.lo ^ seed)));
 }
 
 } // namespace rcrt
