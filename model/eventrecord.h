@@ -90,7 +90,9 @@ struct StoreCounters
 // What changed since the previous batch. A value type; emitted at most ~30 times a second.
 struct EventBatch
 {
-    QList<EventRecord> records;     // new records, in seq order
+    // New records, in seq order, as they were when created: laterArrivals is empty here, and
+    // every later arrival (even of a record new in this same batch) is listed in `repeats`.
+    QList<EventRecord> records;
     QList<RepeatArrival> repeats;
     QList<PingRecord> pings;
     QList<OtherRecord> others;
