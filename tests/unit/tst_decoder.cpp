@@ -366,6 +366,11 @@ private slots:
         QTest::newRow("version negative") << bc("\"version\":-1") << QStringLiteral("outside");
         QTest::newRow("version above int32") << bc("\"version\":2147483648") << QStringLiteral("outside");
         QTest::newRow("version above int64") << bc("\"version\":18446744073709551615") << QStringLiteral("outside");
+        // Integers beyond 64 bits are valid JSON but beyond simdjson's number range; the server's
+        // serde_json cannot emit them (it would print a float), so they are refused, not crashed on.
+        QTest::newRow("version beyond 64 bits") << bc("\"version\":123456789012345678901234567890") << QStringLiteral("number");
+        QTest::newRow("context number beyond 64 bits") << bc("\"version\":1,\"context\":{\"n\":123456789012345678901234567890}") << QStringLiteral("number");
+        QTest::newRow("context number beyond double") << bc("\"version\":1,\"context\":[1e400]") << QStringLiteral("number");
         QTest::newRow("no updated_at") << QByteArray("{" + id + ",\"version\":1}") << QStringLiteral("has no `updated_at`");
         QTest::newRow("updated_at garbage") << QByteArray("{" + id + ",\"version\":1,\"updated_at\":\"yesterday\"}") << QStringLiteral("not an RFC 3339 timestamp");
         QTest::newRow("updated_at number") << QByteArray("{" + id + ",\"version\":1,\"updated_at\":1762511405}") << QStringLiteral("`updated_at` is not a string");
