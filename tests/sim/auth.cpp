@@ -94,9 +94,11 @@ std::optional<Identity> Authenticator::authenticate(const HttpRequest &request,
 }
 
 QByteArray Authenticator::mint(const QUuid &owner, const QUuid &agent, const QByteArrayList &roles,
-                               qint64 ttlSecs) const
+                               qint64 ttlSecs, qint64 *expOut) const
 {
     const qint64 iat = QDateTime::currentSecsSinceEpoch();
+    if (expOut)
+        *expOut = iat + ttlSecs;
     QByteArray claims = "{\"sub\":\"" + uuidText(agent) + "\",\"owner_id\":\"" + uuidText(owner)
         + "\",\"roles\":";
     appendJsonStringArray(claims, roles);
@@ -105,9 +107,8 @@ QByteArray Authenticator::mint(const QUuid &owner, const QUuid &agent, const QBy
     return m_key.sign(claims);
 }
 
-HttpResponse Authenticator::mintToken(const QByteArray &body, const HttpRequest &request) const
+HttpResponse Authenticator::mintToken(const QByteArray &body) const
 {
-    Q_UNUSED(request);
     QJsonValue value;
     QString error;
     if (!parseJsonValue(body, value, error))
@@ -151,8 +152,9 @@ HttpResponse Authenticator::mintToken(const QByteArray &body, const HttpRequest 
         return HttpResponse::text(400, "invalid agent_id format");
     const QUuid owner = QUuid::fromString(ownerText);
     const QUuid agent = QUuid::fromString(agentText);
-    const qint64 exp = QDateTime::currentSecsSinceEpoch() + ttl;
-    QByteArray out = "{\"token\":\"" + mint(owner, agent, roles, ttl) + "\",\"owner_id\":\""
+    qint64 exp = 0;
+    const QByteArray token = mint(owner, agent, roles, ttl, &exp);
+    QByteArray out = "{\"token\":\"" + token + "\",\"owner_id\":\""
         + uuidText(owner) + "\",\"agent_id\":\"" + uuidText(agent) + "\",\"roles\":";
     appendJsonStringArray(out, roles);
     out += ",\"exp\":" + QByteArray::number(exp) + '}';

@@ -32,11 +32,11 @@ public:
 
     // Identity, or the 401 answer.
     std::optional<Identity> authenticate(const HttpRequest &request, HttpResponse &failure) const;
-    HttpResponse mintToken(const QByteArray &body, const HttpRequest &request) const;
+    HttpResponse mintToken(const QByteArray &body) const;
     bool jwtMode() const { return m_mode == AuthMode::Jwt; }
     // For tests and demos that want a token without HTTP.
     QByteArray mint(const QUuid &owner, const QUuid &agent, const QByteArrayList &roles,
-                    qint64 ttlSecs) const;
+                    qint64 ttlSecs, qint64 *expOut = nullptr) const;
 
 private:
     AuthMode m_mode;

@@ -154,8 +154,14 @@ HttpRequestParser::State HttpRequestParser::next(HttpRequest &request)
         m_buffer.remove(0, headerEnd + 4);
         return fail(413, "Failed to buffer the request body: length limit exceeded", length);
     }
-    if (m_buffer.size() < headerEnd + 4 + length)
+    if (m_buffer.size() < headerEnd + 4 + length) {
+        if (!m_continueSent && request.header("expect").value_or(QByteArray()).toLower() == "100-continue") {
+            m_continueSent = true;
+            m_continueNeeded = true;
+        }
         return State::NeedMore;
+    }
+    m_continueSent = false;
     request.body = m_buffer.mid(headerEnd + 4, length);
     m_buffer.remove(0, headerEnd + 4 + length);
     return State::Ready;

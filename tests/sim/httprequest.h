@@ -49,6 +49,9 @@ public:
     QByteArray errorText() const { return m_errorText; }
     qint64 bytesToDiscard() const { return m_discard; }
     QByteArray takeBuffer() { return std::exchange(m_buffer, {}); }
+    // True once per request that sent `Expect: 100-continue` and still waits for its body
+    // (curl does so for bodies over 1 MiB and would otherwise stall a second).
+    bool takeContinueNeeded() { return std::exchange(m_continueNeeded, false); }
 
 private:
     State fail(int status, const char *text, qint64 discard = 0);
@@ -57,6 +60,8 @@ private:
     int m_errorStatus = 0;
     QByteArray m_errorText;
     qint64 m_discard = 0;
+    bool m_continueSent = false;
+    bool m_continueNeeded = false;
 };
 
 } // namespace rcrt::sim

@@ -57,8 +57,11 @@ void HttpConnection::processBuffered()
     for (;;) {
         HttpExchange exchange;
         const auto state = m_parser.next(exchange.request);
-        if (state == HttpRequestParser::State::NeedMore)
+        if (state == HttpRequestParser::State::NeedMore) {
+            if (m_parser.takeContinueNeeded())
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
             return;
+        }
         if (state == HttpRequestParser::State::Error) {
             HttpResponse response = HttpResponse::text(m_parser.errorStatus(), m_parser.errorText());
             response.closeAfter = true;
@@ -88,7 +91,10 @@ void HttpConnection::processBuffered()
 void HttpConnection::respond(const HttpResponse &response, const HttpRequest &request)
 {
     const bool keepAlive = request.keepAlive && !response.closeAfter;
-    m_socket->write(serializeResponse(response, keepAlive, request.header("origin").has_value()));
+    QByteArray bytes = serializeResponse(response, keepAlive, request.header("origin").has_value());
+    if (request.method == "HEAD" && !response.body.isEmpty())
+        bytes.chop(response.body.size()); // headers only, content-length kept
+    m_socket->write(bytes);
     qCDebug(lcHttp) << request.method << request.target << response.status;
     if (!keepAlive)
         finish();

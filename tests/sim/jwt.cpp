@@ -15,26 +15,34 @@ struct Rs256Key::Key
 };
 
 Rs256Key::Rs256Key()
+    : m_pending(std::async(std::launch::async, []() -> Key * {
+          EVP_PKEY *pkey = EVP_RSA_gen(2048);
+          return pkey ? new Key{pkey} : nullptr;
+      }))
 {
-    EVP_PKEY *pkey = EVP_RSA_gen(2048);
-    if (pkey)
-        m_key = new Key{pkey};
 }
 
 Rs256Key::~Rs256Key()
 {
-    if (m_key) {
-        EVP_PKEY_free(m_key->pkey);
-        delete m_key;
+    if (Key *k = key()) {
+        EVP_PKEY_free(k->pkey);
+        delete k;
     }
+}
+
+Rs256Key::Key *Rs256Key::key() const
+{
+    if (m_pending.valid())
+        m_key = m_pending.get();
+    return m_key;
 }
 
 QByteArray Rs256Key::publicKeyPem() const
 {
-    if (!m_key)
+    if (!key())
         return {};
     BIO *bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_PUBKEY(bio, m_key->pkey);
+    PEM_write_bio_PUBKEY(bio, key()->pkey);
     char *data = nullptr;
     const long size = BIO_get_mem_data(bio, &data);
     QByteArray pem(data, size);
@@ -54,7 +62,7 @@ QByteArray Rs256Key::sign(const QByteArray &claimsJson) const
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     size_t length = 0;
     QByteArray signature;
-    if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, m_key->pkey) == 1
+    if (key() && EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key()->pkey) == 1
         && EVP_DigestSign(ctx, nullptr, &length,
                           reinterpret_cast<const unsigned char *>(input.constData()),
                           size_t(input.size())) == 1) {
@@ -72,7 +80,7 @@ QByteArray Rs256Key::sign(const QByteArray &claimsJson) const
 bool Rs256Key::verify(QByteArrayView signingInput, const QByteArray &signature) const
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    const bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, m_key->pkey) == 1
+    const bool ok = key() && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key()->pkey) == 1
         && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char *>(signature.constData()),
                             size_t(signature.size()),
                             reinterpret_cast<const unsigned char *>(signingInput.data()),

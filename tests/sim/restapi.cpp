@@ -72,7 +72,7 @@ HttpResponse RestApi::route(HttpExchange &exchange)
     if (path == "/metrics")
         return only({"GET"}) ? metrics() : notAllowed;
     if (path == "/auth/token")
-        return only({"POST"}) ? m_auth.mintToken(request.body, request) : notAllowed;
+        return only({"POST"}) ? m_auth.mintToken(request.body) : notAllowed;
     if (path == "/events/stream")
         return only({"GET"}) ? stream(exchange) : notAllowed;
     if (path == "/breadcrumbs") {

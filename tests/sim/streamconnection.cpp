@@ -54,6 +54,7 @@ StreamConnection::StreamConnection(QTcpSocket *socket, const Identity &identity,
         m_bufferTimer.start();
     }
     m_splitTimer.setInterval(1);
+    m_splitTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_splitTimer, &QTimer::timeout, this, &StreamConnection::writeSplitPieces);
 
     // tokio's interval completes its first tick at once: the first ping goes out at connect.
@@ -203,7 +204,8 @@ void StreamConnection::writeSplitPieces()
 {
     // Each piece is its own chunk and its own send(), so a reader sees frames cut anywhere,
     // including inside a multi-byte UTF-8 character (the first one in every piece is cut).
-    const int pieces = int(qMax<qsizetype>(8, m_split.size() / 4096));
+    // Scale with the backlog so a busy stream keeps up (about 90 ms behind at 1 MB/s).
+    const int pieces = int(qMax<qsizetype>(8, m_split.size() / 1024));
     qsizetype pos = 0;
     for (int i = 0; i < pieces && pos < m_split.size(); ++i) {
         qsizetype length = qMin<qsizetype>(m_random.between(1, 24), m_split.size() - pos);
