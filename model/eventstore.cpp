@@ -6,6 +6,7 @@
 #include "model/seqlist.h"
 
 #include <QHash>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <algorithm>
@@ -109,6 +110,7 @@ struct EventStore::Private
     QList<RejectRecord> pendingRejects;
     qint64 pendingEvicted = 0;
     QTimer *timer = nullptr; // a child of the store, so moveToThread takes it along
+    QElapsedTimer pendingSince; // since the first change not yet in a batch
 
     qint64 nextSeq() const { return firstSeq + qint64(records.size()); }
     const StoredRecord *bySeq(qint64 seq) const
@@ -371,8 +373,10 @@ EventStore::IngestResult EventStore::ingest(StreamEvent event)
     Private &p = *d;
     ++p.counters.events;
     p.counters.bytes += event.raw.size();
-    if (!p.timer->isActive())
+    if (!p.timer->isActive()) {
         p.timer->start();
+        p.pendingSince.start();
+    }
 
     EnvelopeView &v = p.view;
     if (!p.decoder.decodeView(event.raw, v, &p.decodeError)) {
@@ -407,6 +411,10 @@ void EventStore::ingestBatch(const QList<StreamEvent> &events)
 {
     for (const StreamEvent &event : events)
         ingest(event);
+    // Under a flood of network reads the batch timer can be starved; batches must still flow at
+    // their interval, so the ingest path checks the clock as well.
+    if (d->timer->isActive() && d->pendingSince.elapsed() >= d->options.batchIntervalMs)
+        flush();
 }
 
 void EventStore::flush()

@@ -425,6 +425,19 @@ private slots:
         QCOMPARE(spy.count(), 1);
     }
 
+    // A starved event loop (a flood of network reads) must not hold batches back.
+    void batchesFlowWithoutTheTimer()
+    {
+        EventStore store(options(1000, 20));
+        QSignalSpy spy(&store, &EventStore::batchReady);
+        store.ingestBatch({ev(payload(uuid(1), 1))});
+        QCOMPARE(spy.count(), 0); // within the interval: coalescing
+        QThread::msleep(30);
+        store.ingestBatch({ev(payload(uuid(2), 1))});
+        QCOMPARE(spy.count(), 1); // emitted from the ingest path, no event loop involved
+        QCOMPARE(spy.first().first().value<EventBatch>().records.size(), 2);
+    }
+
     void batchesCrossThreads()
     {
         QThread thread;
