@@ -97,15 +97,21 @@ std::optional<SimOptions> parseSimOptions(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "rcrt-sim: an RCRT-compatible server (REST, RS256 auth, SSE stream) on 127.0.0.1 with "
         "demo/load workloads, a simulated tools-runner and stream fault injection.\n"
-        "The first stdout line is 'rcrt-sim listening on http://127.0.0.1:PORT'."));
+        "The first stdout line is 'rcrt-sim listening on http://127.0.0.1:PORT'; logs go to stderr.\n"
+        "Examples:\n"
+        "  rcrt-sim --workload demo                      the demo ecosystem on port 8081\n"
+        "  rcrt-sim --port 0 --workload load --rate 200000   stream throughput\n"
+        "  rcrt-sim --workload demo --runner-slots 1      workflow steps starve: 60 s timeouts\n"
+        "  rcrt-sim --workload demo --buffer-ms 60000     a buffering proxy: minute-long bursts\n"
+        "  rcrt-sim --auth jwt --jwt-leeway-s 0           expiring tokens as the real server checks"));
     parser.addHelpOption();
     parser.addVersionOption();
     for (const Flag &flag : kFlags) {
         if (flag.valueName)
-            parser.addOption({flagName(flag), QString::fromLatin1(flag.help),
+            parser.addOption({flagName(flag), QString::fromUtf8(flag.help),
                               QString::fromLatin1(flag.valueName)});
         else
-            parser.addOption({flagName(flag), QString::fromLatin1(flag.help)});
+            parser.addOption({flagName(flag), QString::fromUtf8(flag.help)});
     }
     parser.process(arguments);
     if (!parser.positionalArguments().isEmpty()) {
