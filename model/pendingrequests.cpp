@@ -107,12 +107,11 @@ QString hintText(RequestHints hints, const FlowRequest &request, const PendingOp
 {
     QStringList parts;
     if (hints & RequestHint::NoInput)
-        parts << tr("request has no input (the runner never answers it)");
+        parts << tr("request has no input (never answered)");
     if (hints & RequestHint::NoWorkspace)
         parts << tr("no workspace tag (runners ignore it)");
     if (hints & RequestHint::UntaggedResponse)
-        parts << tr("a response exists but lacks its request:%1 tag (pollers wait out the timeout)")
-                     .arg(QString::fromUtf8(request.correlationId));
+        parts << tr("a response exists but lacks its request:%1 tag").arg(QString::fromUtf8(request.correlationId));
     if (hints & RequestHint::NoRunner)
         parts << tr("no runner seen for %1 in %2 min")
                      .arg(QString::fromUtf8(request.workspace))
@@ -120,6 +119,33 @@ QString hintText(RequestHints hints, const FlowRequest &request, const PendingOp
     if (hints & RequestHint::AnsweredAfterTimeout)
         parts << tr("answered after the timeout (%1 s)").arg(options.timeoutMsFor(request.tool) / 1000);
     return parts.join(QStringLiteral("; "));
+}
+
+QString hintExplanation(RequestHints hints, const FlowRequest &request, const PendingOptions &options)
+{
+    const QString id = QString::fromUtf8(request.correlationId);
+    const QString workspace = QString::fromUtf8(request.workspace);
+    QStringList parts;
+    if (hints & RequestHint::NoInput)
+        parts << tr("The request has no input: the tools-runner returns without writing any response.");
+    if (hints & RequestHint::NoWorkspace)
+        parts << tr("The request has no workspace:* tag: the tools-runner silently ignores requests without its "
+                    "workspace tag.");
+    if (hints & RequestHint::UntaggedResponse)
+        parts << tr("A tool.response.v1 names this request in context.request_id but carries no request:%1 tag "
+                    "(the runner's \"tool not found\" shape): requesters polling by tag never see it and wait out "
+                    "their timeout.")
+                     .arg(id);
+    if (hints & RequestHint::NoRunner)
+        parts << tr("No tool.response.v1 or tool.catalog.v1 tagged %1 since %2 min before this request: is a "
+                    "tools-runner listening on that workspace?")
+                     .arg(workspace)
+                     .arg(options.runnerWindowMs / 60'000);
+    if (hints & RequestHint::AnsweredAfterTimeout)
+        parts << tr("The response came after the requester's %1 s timeout: the requester had already given up, "
+                    "which looks like a delay of the timeout's length.")
+                     .arg(options.timeoutMsFor(request.tool) / 1000);
+    return parts.join(QLatin1Char('\n'));
 }
 
 } // namespace rcrt::pending

@@ -75,8 +75,10 @@ RequestStatus evaluate(const FlowTracker &tracker, const FlowRequest &request, q
 bool isListedByDefault(const RequestStatus &status, qint64 nowNs, const PendingOptions &options);
 
 QString stateName(RequestState state);
-// One line for the hint column, e.g. "no runner seen for workspace:tools in 5 min".
+// One short line for the hint column, e.g. "no runner seen for workspace:tools in 5 min".
 QString hintText(RequestHints hints, const FlowRequest &request, const PendingOptions &options);
+// The same hints explained, one sentence per line, for tooltips.
+QString hintExplanation(RequestHints hints, const FlowRequest &request, const PendingOptions &options);
 
 } // namespace pending
 } // namespace rcrt

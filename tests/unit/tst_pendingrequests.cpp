@@ -187,7 +187,9 @@ private slots:
         const RequestStatus st = rig.tracker.requestStatus(uuid(1));
         QVERIFY(st.hints.testFlag(RequestHint::UntaggedResponse));
         QCOMPARE(pending::hintText(st.hints, *rig.tracker.request(uuid(1)), rig.tracker.pendingOptions()),
-                 s("a response exists but lacks its request:r1 tag (pollers wait out the timeout)"));
+                 s("a response exists but lacks its request:r1 tag"));
+        QVERIFY(pending::hintExplanation(st.hints, *rig.tracker.request(uuid(1)), rig.tracker.pendingOptions())
+                    .contains(s("carries no request:r1 tag")));
         // A tagged response beside it means pollers did see one.
         rig.response(3, 60, responseContext("missing", "r1", "error"), kResponseTags);
         QVERIFY(!rig.tracker.requestStatus(uuid(1)).hints.testFlag(RequestHint::UntaggedResponse));
