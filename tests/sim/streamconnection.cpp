@@ -59,6 +59,8 @@ StreamConnection::StreamConnection(QTcpSocket *socket, const Identity &identity,
 
     // tokio's interval completes its first tick at once: the first ping goes out at connect.
     sendPing();
+    if (m_faults.dropAfter == 0)
+        startEnding(); // "after 0 events": the stream ends right after its first ping
 }
 
 StreamConnection::~StreamConnection() = default;
@@ -106,14 +108,18 @@ void StreamConnection::emitBreadcrumb(const QByteArray &frame)
     output(frame);
     if (m_faults.garbageEvery > 0 && m_eventsOut % m_faults.garbageEvery == 0)
         output(kGarbage[m_garbageCount++ % 3]);
-    if (m_faults.dropAfter >= 0 && m_eventsOut >= m_faults.dropAfter) {
-        qCInfo(lcStream) << "drop-after reached: ending stream after" << m_eventsOut << "events";
-        m_ending = true;
-        m_pingTimer.stop();
-        m_delayTimer.stop();
-        releaseHeld();
-        scheduleFlush();
-    }
+    if (m_faults.dropAfter >= 0 && m_eventsOut >= m_faults.dropAfter)
+        startEnding();
+}
+
+void StreamConnection::startEnding()
+{
+    qCInfo(lcStream) << "drop-after reached: ending stream after" << m_eventsOut << "events";
+    m_ending = true;
+    m_pingTimer.stop();
+    m_delayTimer.stop();
+    releaseHeld();
+    scheduleFlush();
 }
 
 void StreamConnection::output(const QByteArray &bytes)

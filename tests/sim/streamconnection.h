@@ -52,6 +52,7 @@ private:
     void sendPing();
     void releaseDelayed();
     void emitBreadcrumb(const QByteArray &frame);
+    void startEnding();
     void output(const QByteArray &bytes);
     void releaseHeld();
     void scheduleFlush();

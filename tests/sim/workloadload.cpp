@@ -47,11 +47,14 @@ void WorkloadLoad::start()
 void WorkloadLoad::tick()
 {
     const qint64 elapsedMs = m_clock.elapsed();
-    qint64 target = qint64(m_rate * double(elapsedMs) / 1000.0);
-    // Never carry more than a quarter second of backlog: if we cannot keep up, the rate drops.
+    qint64 target = qint64(m_rate * double(elapsedMs) / 1000.0) - m_skipped;
+    // Never carry more than a quarter second of backlog: if we cannot keep up, the schedule
+    // slips (the rate drops) instead of bursting later. m_done only counts real writes.
     const qint64 maxBurst = qMax<qint64>(1, qint64(m_rate / 4));
-    if (target - m_done > maxBurst)
-        m_done = target - maxBurst;
+    if (target - m_done > maxBurst) {
+        m_skipped += target - m_done - maxBurst;
+        target = m_done + maxBurst;
+    }
     if (m_maxWrites > 0)
         target = qMin(target, m_maxWrites);
     QElapsedTimer budget;
@@ -118,9 +121,9 @@ void WorkloadLoad::createRequest()
     context.str("tool", kTools[tool]).raw("input", input.build()).str("requestId", requestId)
         .str("requestedBy", "load-agent");
     NewBreadcrumb b;
-    b.title = "Tool request";
-    b.schemaName = QByteArray("tool.request.v1");
-    b.tags = {"tool:request", "workspace:tools", "agent:load-agent"};
+    b.title = QByteArrayLiteral("Tool request");
+    b.schemaName = QByteArrayLiteral("tool.request.v1");
+    b.tags = {QByteArrayLiteral("tool:request"), QByteArrayLiteral("workspace:tools"), QByteArrayLiteral("agent:load-agent")};
     b.context = context.build();
     m_writer.create(m_agentWriter, std::move(b));
     m_pending.push_back({std::move(requestId), tool});
@@ -143,11 +146,13 @@ void WorkloadLoad::createResponse()
     context.str("request_id", request.requestId).str("tool", kTools[request.tool]).str("status", "success")
         .raw("output", output.build()).num("execution_time_ms", duration + 12)
         .raw("metadata", metadata.build()).str("timestamp", formatMillis(nowMicros()));
+    static const QByteArray titles[] = {"Response: random", "Response: calculator", "Response: echo",
+                                        "Response: openrouter", "Response: timer", "Response: workflow"};
     NewBreadcrumb b;
-    b.title = "Response: " + QByteArray(kTools[request.tool]);
-    b.schemaName = QByteArray("tool.response.v1");
-    b.tags = {"workspace:tools", "tool:response",
-              request.requestId.startsWith("llm-") ? QByteArray("request:llm") : requestTag, requestTag};
+    b.title = titles[request.tool];
+    b.schemaName = QByteArrayLiteral("tool.response.v1");
+    b.tags = {QByteArrayLiteral("workspace:tools"), QByteArrayLiteral("tool:response"),
+              request.requestId.startsWith("llm-") ? QByteArrayLiteral("request:llm") : requestTag, requestTag};
     b.context = context.build();
     m_writer.create(m_runnerWriter, std::move(b));
 }
@@ -167,9 +172,9 @@ void WorkloadLoad::patchContext()
         .str("trigger_event_id", m_lastUserMessageId).num("sources_assembled", 3);
     if (session >= m_contexts.size()) {
         NewBreadcrumb b;
-        b.title = "Agent Context: load-agent";
-        b.schemaName = QByteArray("agent.context.v1");
-        b.tags = {"agent:context", "consumer:load-agent", m_sessions.at(m_contexts.size())};
+        b.title = QByteArrayLiteral("Agent Context: load-agent");
+        b.schemaName = QByteArrayLiteral("agent.context.v1");
+        b.tags = {QByteArrayLiteral("agent:context"), QByteArrayLiteral("consumer:load-agent"), m_sessions.at(m_contexts.size())};
         b.context = context.build();
         m_contexts.append(m_writer.create(m_contextWriter, std::move(b)).id);
         return;
@@ -190,9 +195,9 @@ void WorkloadLoad::createUserMessage()
     context.str("source", "rcrt-extension-v2").str("content", filler(40, 300))
         .str("timestamp", formatMillis(nowMicros())).str("session_id", session.mid(8));
     NewBreadcrumb b;
-    b.title = "User message";
-    b.schemaName = QByteArray("user.message.v1");
-    b.tags = {"user:message", "extension:chat", session};
+    b.title = QByteArrayLiteral("User message");
+    b.schemaName = QByteArrayLiteral("user.message.v1");
+    b.tags = {QByteArrayLiteral("user:message"), QByteArrayLiteral("extension:chat"), session};
     b.context = context.build();
     m_lastUserMessageId = m_writer.create(m_userWriter, std::move(b)).idText;
 }
@@ -206,9 +211,9 @@ void WorkloadLoad::createAgentResponse()
         .str("timestamp", formatMillis(nowMicros()))
         .str("trigger_event_id", m_lastUserMessageId.isEmpty() ? QByteArray("none") : m_lastUserMessageId);
     NewBreadcrumb b;
-    b.title = "Chat Response";
-    b.schemaName = QByteArray("agent.response.v1");
-    b.tags = {"agent:response", "chat:output"};
+    b.title = QByteArrayLiteral("Chat Response");
+    b.schemaName = QByteArrayLiteral("agent.response.v1");
+    b.tags = {QByteArrayLiteral("agent:response"), QByteArrayLiteral("chat:output")};
     b.context = context.build();
     m_writer.create(m_agentWriter, std::move(b));
 }

@@ -53,6 +53,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_done = 0;
+    qint64 m_skipped = 0; // writes the schedule gave up on while behind
     qint64 m_lastReportMs = 0;
     qint64 m_lastReportWrites = 0;
     quint64 m_sequence = 0;
