@@ -604,6 +604,41 @@ private slots:
             QVERIFY2(!ts.endsWith(QStringLiteral("000Z")), qPrintable(ts));
         }
     }
+
+    void automaticAndExplicitTtl()
+    {
+        SimProcess sim;
+        QVERIFY2(sim.start(), qPrintable(sim.error()));
+        Http http(sim.url());
+        const QByteArray health = http.create(R"({"title":"t","context":1,"tags":["health:check"],"schema_name":"tool.request.v1"})");
+        const QByteArray plain = http.create(R"({"title":"t","context":1,"tags":[],"schema_name":"tool.request.v1"})");
+        const QByteArray explicitTtl = http.create(R"({"title":"t","context":1,"tags":[],"ttl":"2030-01-02T03:04:05.5+02:00"})");
+        const QJsonObject h = http.get(QStringLiteral("/breadcrumbs/%1/full").arg(QLatin1String(health))).json().toObject();
+        const QDateTime created = QDateTime::fromString(h.value(QStringLiteral("created_at")).toString(), Qt::ISODateWithMs);
+        const QDateTime ttl = QDateTime::fromString(h.value(QStringLiteral("ttl")).toString(), Qt::ISODateWithMs);
+        QCOMPARE(created.secsTo(ttl), 300); // health checks live 5 minutes (hygiene.rs auto TTL)
+        QVERIFY(http.get(QStringLiteral("/breadcrumbs/%1/full").arg(QLatin1String(plain))).json().toObject().value(QStringLiteral("ttl")).isNull());
+        QCOMPARE(http.get(QStringLiteral("/breadcrumbs/%1/full").arg(QLatin1String(explicitTtl))).json().toObject().value(QStringLiteral("ttl")).toString(),
+                 QStringLiteral("2030-01-02T01:04:05.500Z")); // converted to UTC
+        QCOMPARE(http.post(QStringLiteral("/breadcrumbs"), R"({"title":"t","context":1,"tags":[],"ttl":"tomorrow"})").status, 422);
+    }
+
+    void terminatesCleanly()
+    {
+        SimProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--workload"), QStringLiteral("load"), QStringLiteral("--rate"), QStringLiteral("20000")}),
+                 qPrintable(sim.error()));
+        QTcpSocket stream; // an open stream must not keep the server alive
+        stream.connectToHost(sim.url().host(), quint16(sim.url().port()));
+        QVERIFY(stream.waitForConnected(5000));
+        stream.write("GET /events/stream HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(stream.waitForReadyRead(5000));
+        QTest::qWait(300);
+        sim.process().terminate();
+        QVERIFY(sim.process().waitForFinished(5000));
+        QCOMPARE(sim.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(sim.process().exitCode(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSimRest)
