@@ -220,6 +220,9 @@ private slots:
         // The user picks versions with the combos.
         panel2->newCombo()->setCurrentIndex(panel2->newCombo()->findData(1));
         QCOMPARE(panel2->summaryText(), QStringLiteral("identical"));
+        // Identical versions are shown whole, not folded away.
+        QVERIFY(panel2->diffView()->toPlainText().startsWith(QStringLiteral("  {\n")));
+        QVERIFY(!panel2->diffView()->toPlainText().contains(QStringLiteral("unchanged")));
     }
 
     void olderVersionSelected()

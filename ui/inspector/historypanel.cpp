@@ -1,10 +1,12 @@
 #include "ui/inspector/historypanel.h"
 
+#include "model/timestamp.h"
 #include "ui/inspector/jsontreemodel.h"
 #include "ui/schemacolors.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -20,6 +22,19 @@
 #include <algorithm>
 
 namespace rcrt::ui {
+
+namespace {
+
+// "2025-11-07 10:30:03.912" in local time; the text as sent when it does not parse.
+QString localTime(const QString &rfc3339)
+{
+    const std::optional<qint64> ns = parseRfc3339Ns(rfc3339.toLatin1());
+    if (!ns)
+        return rfc3339;
+    return QDateTime::fromMSecsSinceEpoch(*ns / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+} // namespace
 
 HistoryPanel::HistoryPanel(QWidget *parent)
     : QWidget(parent)
@@ -122,7 +137,7 @@ void HistoryPanel::setEntries(QList<Entry> entries, int selectedVersion)
     {
         const QSignalBlocker blockOld(m_old), blockNew(m_new);
         for (const Entry &entry : std::as_const(m_entries)) {
-            const QString label = tr("v%1 \u00b7 %2").arg(entry.version).arg(entry.updatedAt);
+            const QString label = tr("v%1 \u00b7 %2").arg(entry.version).arg(localTime(entry.updatedAt));
             m_old->addItem(label, entry.version);
             m_new->addItem(label, entry.version);
         }
@@ -163,16 +178,24 @@ void HistoryPanel::recompute()
     render();
 }
 
+QString HistoryPanel::foldText(qsizetype lines)
+{
+    return lines == 1 ? tr("\u22ef 1 unchanged line") : tr("\u22ef %1 unchanged lines").arg(lines);
+}
+
 void HistoryPanel::render()
 {
     const bool dark = isDarkPalette(palette());
     const QColor removed = dark ? QColor(0x5c, 0x1f, 0x24) : QColor(0xff, 0xe4, 0xe6);
     const QColor added = dark ? QColor(0x1a, 0x4d, 0x2e) : QColor(0xdc, 0xfc, 0xe7);
-    const QColor fold = palette().color(QPalette::PlaceholderText);
+    const QColor foldColor = palette().color(QPalette::PlaceholderText);
 
-    // Which lines to show: everything, or changes with kContextLines around them.
-    QList<bool> shown(m_diff.size(), !m_changesOnly->isChecked());
-    if (m_changesOnly->isChecked()) {
+    // Which lines to show: everything, or changes with kContextLines around them (identical
+    // versions are shown whole: folding everything away would show nothing).
+    const DiffStats stats = diffStats(m_diff);
+    const bool fold = m_changesOnly->isChecked() && stats.added + stats.removed > 0;
+    QList<bool> shown(m_diff.size(), !fold);
+    if (fold) {
         for (qsizetype i = 0; i < m_diff.size(); ++i) {
             if (m_diff[i].kind == DiffLine::Kind::Same)
                 continue;
@@ -207,7 +230,7 @@ void HistoryPanel::render()
             continue;
         }
         if (skipped > 0) {
-            emitLine(tr("\u22ef %n unchanged line(s)", nullptr, int(skipped)), {}, fold);
+            emitLine(foldText(skipped), {}, foldColor);
             skipped = 0;
         }
         const DiffLine &line = m_diff[i];
@@ -218,10 +241,9 @@ void HistoryPanel::render()
         }
     }
     if (skipped > 0)
-        emitLine(tr("\u22ef %n unchanged line(s)", nullptr, int(skipped)), {}, fold);
+        emitLine(foldText(skipped), {}, foldColor);
     cursor.endEditBlock();
 
-    const DiffStats stats = diffStats(m_diff);
     m_summary->setText(m_diff.isEmpty() ? QString()
                        : stats.added + stats.removed == 0
                            ? tr("identical")

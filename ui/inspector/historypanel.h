@@ -54,6 +54,7 @@ public:
     static QStringList contextLines(const QJsonValue &context);
 
 private:
+    static QString foldText(qsizetype lines);
     void recompute();
     void render();
 
