@@ -18,23 +18,7 @@ qint64 floorSecond(qint64 ns)
     return s * kSecondNs;
 }
 
-bool startsWith(QByteArrayView text, QByteArrayView prefix)
-{
-    return text.size() >= prefix.size() && text.first(prefix.size()) == prefix;
-}
-
 } // namespace
-
-SchemaFamily schemaFamilyOf(QByteArrayView schemaName)
-{
-    if (startsWith(schemaName, "tool."))
-        return SchemaFamily::Tool;
-    if (startsWith(schemaName, "agent."))
-        return SchemaFamily::Agent;
-    if (startsWith(schemaName, "user."))
-        return SchemaFamily::User;
-    return SchemaFamily::Other;
-}
 
 LatencyTracker::LatencyTracker()
     : LatencyTracker(Options{})
@@ -64,6 +48,8 @@ void LatencyTracker::clear()
     m_matcher.clear();
     m_toolKeys.clear();
     m_toolNames.clear();
+    m_schemaKeys.clear();
+    m_schemaNames.clear();
     m_totals = {};
     m_latestArrivalNs = 0;
     m_lastPingArrivalNs = 0;
@@ -89,13 +75,16 @@ void LatencyTracker::addBatch(const EventBatch &batch)
         if (!e.isBreadcrumb())
             continue;
         const qint64 lagNs = r.first.arrivalNs - e.updatedAtNs;
-        m_lag.append(r.first.arrivalNs, float(double(lagNs) / kNsPerMs), quint16(schemaFamilyOf(e.schemaName)));
+        m_lag.append(r.first.arrivalNs, float(double(lagNs) / kNsPerMs),
+                     intern(m_schemaKeys, m_schemaNames, e.schemaName, m_options.maxSchemas));
         ++m_totals.lagSamples;
         if (lagNs < 0)
             ++m_totals.negativeLags;
         if (const auto trip = m_matcher.add(r)) {
             m_roundTrips.append(trip->completedArrivalNs(), float(double(trip->roundTripNs()) / kNsPerMs),
-                                toolKey(trip->tool));
+                                intern(m_toolKeys, m_toolNames,
+                                       trip->tool.isEmpty() ? QByteArrayLiteral("(unknown)") : trip->tool,
+                                       m_options.maxTools));
             ++m_totals.roundTrips;
         }
         ticks.push_back({r.first.arrivalNs, New});
@@ -160,16 +149,17 @@ void LatencyTracker::closeSecondsBefore(qint64 secondNs)
     m_secondNew = m_secondRepeats = 0;
 }
 
-quint16 LatencyTracker::toolKey(const QByteArray &tool)
+quint16 LatencyTracker::intern(QHash<QByteArray, quint16> &keys, QList<QByteArray> &names,
+                               const QByteArray &name, qsizetype cap)
 {
-    const QByteArray name = tool.isEmpty() ? QByteArrayLiteral("(unknown)") : tool;
-    if (const auto it = m_toolKeys.constFind(name); it != m_toolKeys.constEnd())
+    if (const auto it = keys.constFind(name); it != keys.constEnd())
         return *it;
-    if (m_toolNames.size() >= m_options.maxTools)
-        return quint16(m_options.maxTools);
-    const auto key = quint16(m_toolNames.size());
-    m_toolNames.append(name);
-    m_toolKeys.insert(name, key);
+    const qsizetype limit = std::min<qsizetype>(cap, 0xffff);
+    if (names.size() >= limit)
+        return quint16(limit);
+    const auto key = quint16(names.size());
+    names.append(name);
+    keys.insert(name, key);
     return key;
 }
 
@@ -178,6 +168,11 @@ QByteArray LatencyTracker::toolName(quint16 key) const
     if (key < m_toolNames.size())
         return m_toolNames.at(key);
     return QByteArrayLiteral("(other)");
+}
+
+QByteArray LatencyTracker::schemaName(quint16 key) const
+{
+    return key < m_schemaNames.size() ? m_schemaNames.at(key) : QByteArray();
 }
 
 } // namespace rcrt

@@ -10,16 +10,12 @@
 
 namespace rcrt {
 
-// Colour groups of the charts: tool.*, agent.*, user.*, everything else (system.*, null, …).
-enum class SchemaFamily : quint8 { Tool, Agent, User, Other };
-inline constexpr int kSchemaFamilyCount = 4;
-SchemaFamily schemaFamilyOf(QByteArrayView schemaName);
-
 // The latency maths behind the charts and the status bar, fed with EventBatches (QtCore only,
 // no QObject; lives in whichever thread feeds it).
 //
 // Series (bounded rings, see LatencySeries; x is always the console's arrival clock, ns):
-//   deliveryLag    per new (id, version): first arrival − updated_at, ms; key SchemaFamily.
+//   deliveryLag    per new (id, version): first arrival − updated_at, ms; key = schema index
+//                  (schemaName(); the charts group schemas into colour families).
 //                  updated_at is the DB clock (rcrt-protocol.md §4.3), so this includes any
 //                  offset between the two clocks (not estimated here) and can be negative.
 //   repeatDelay    per repeat arrival of a held (id, version): arrival − first arrival, ms;
@@ -46,6 +42,7 @@ public:
         qsizetype maxPings = 100'000;
         qsizetype maxRateSeconds = 48 * 3600;
         qsizetype maxTools = 64; // tools beyond this share one key, toolName() == "(other)"
+        qsizetype maxSchemas = 1024; // likewise; schemaName() of the shared key is empty
         LatencyRoundTrips::Options roundTripOptions;
     };
 
@@ -79,16 +76,20 @@ public:
 
     QByteArray toolName(quint16 key) const;
     qsizetype toolCount() const { return m_toolNames.size(); }
+    QByteArray schemaName(quint16 key) const; // empty for a breadcrumb without schema
+    qsizetype schemaCount() const { return m_schemaNames.size(); }
     const LatencyRoundTrips &requestMatcher() const { return m_matcher; }
     const Totals &totals() const { return m_totals; }
     // The newest arrival of anything (events, repeats, pings); 0 before any.
     qint64 latestArrivalNs() const { return m_latestArrivalNs; }
+    qint64 lastPingArrivalNs() const { return m_lastPingArrivalNs; } // 0 before any
 
 private:
     void countArrival(qint64 arrivalNs, bool repeat);
     void closeSecondsBefore(qint64 secondNs);
     void addPing(const PingRecord &ping);
-    quint16 toolKey(const QByteArray &tool);
+    static quint16 intern(QHash<QByteArray, quint16> &keys, QList<QByteArray> &names,
+                          const QByteArray &name, qsizetype cap);
 
     Options m_options;
     LatencySeries m_lag;
@@ -100,6 +101,8 @@ private:
     LatencyRoundTrips m_matcher;
     QHash<QByteArray, quint16> m_toolKeys;
     QList<QByteArray> m_toolNames;
+    QHash<QByteArray, quint16> m_schemaKeys;
+    QList<QByteArray> m_schemaNames;
     Totals m_totals;
     qint64 m_latestArrivalNs = 0;
     qint64 m_lastPingArrivalNs = 0;
