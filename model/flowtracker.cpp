@@ -64,15 +64,13 @@ const FlowAgentResponse *FlowTracker::agentResponse(const QByteArray &key) const
 
 QList<QByteArray> FlowTracker::requestKeys() const
 {
-    QList<const FlowRequest *> all;
-    all.reserve(m_requests.size());
-    for (const FlowRequest &r : m_requests)
-        all.append(&r);
-    std::sort(all.begin(), all.end(), [](const FlowRequest *a, const FlowRequest *b) { return a->order < b->order; });
     QList<QByteArray> keys;
-    keys.reserve(all.size());
-    for (const FlowRequest *r : all)
-        keys.append(r->id);
+    keys.reserve(m_requests.size());
+    for (const auto &[order, key] : m_requestOrder) {
+        const auto it = m_requests.constFind(key);
+        if (it != m_requests.cend() && it->order == order)
+            keys.append(key);
+    }
     return keys;
 }
 
@@ -203,6 +201,7 @@ void FlowTracker::clear()
     m_runnerSeenNs.clear();
     m_toolsByWorkspace.clear();
     m_unmatchedOrder.clear();
+    m_requestOrder.clear();
     m_changes = {};
     emit flowsReset();
 }
@@ -255,6 +254,7 @@ void FlowTracker::applyRequest(const FlowFacts &facts)
         fresh.firstSource = facts.arrival.source;
         fresh.order = m_nextOrder++;
         it = m_requests.insert(fresh.id, fresh);
+        m_requestOrder.emplace_back(fresh.order, fresh.id);
         m_changes.addedRequests.append(fresh.id);
     } else {
         FlowRequest &known = it.value();

@@ -36,7 +36,8 @@ namespace rcrt {
 // Agent responses hang under the tool response named by their context.trigger_event_id.
 //
 // Bound: at most Options::maxRequests requests; beyond it the oldest flows (a request with its
-// steps, responses and agent responses) are evicted, reported in FlowChanges::removed.
+// steps, responses and agent responses) are evicted, 5% at a time, reported in
+// FlowChanges::removed.
 class FlowTracker final : public QObject
 {
     Q_OBJECT
@@ -147,6 +148,9 @@ private:
     QHash<QByteArray, qint64> m_runnerSeenNs;                     // workspace → newest updated_at
     QHash<QByteArray, QStringList> m_toolsByWorkspace;
     std::deque<QByteArray> m_unmatchedOrder; // responses / agent responses unmatched on arrival
+    // Every request in first-seen order as (order, key); entries of evicted requests are skipped
+    // (their order no longer matches) and dropped when they reach the front.
+    std::deque<std::pair<qint64, QByteArray>> m_requestOrder;
 
     FlowChanges m_changes; // accumulated during one addBatch
 };

@@ -112,15 +112,14 @@ void FlowTracker::evictIfNeeded()
 {
     if (m_requests.size() <= m_options.maxRequests)
         return;
-    // Evict a tenth at once, so the sort below is paid rarely.
-    const qsizetype target = m_options.maxRequests - std::max<qsizetype>(1, m_options.maxRequests / 10);
-    const QList<QByteArray> oldestFirst = requestKeys();
-    for (const QByteArray &key : oldestFirst) {
-        if (m_requests.size() <= target)
-            break;
+    // A twentieth at once: fewer, larger removals for the models than one flow per batch.
+    const qsizetype target = m_options.maxRequests - std::max<qsizetype>(1, m_options.maxRequests / 20);
+    while (m_requests.size() > target && !m_requestOrder.empty()) {
+        const auto [order, key] = std::move(m_requestOrder.front());
+        m_requestOrder.pop_front();
         const auto it = m_requests.constFind(key);
-        if (it == m_requests.cend())
-            continue;
+        if (it == m_requests.cend() || it->order != order)
+            continue; // evicted earlier with its workflow
         // Whole flows go: a step takes its workflow (and so its siblings) with it.
         const QByteArray root = !it->workflowId.isEmpty() && m_requests.contains(it->workflowId)
             ? it->workflowId : key;

@@ -31,6 +31,7 @@ RequestStatus evaluate(const FlowTracker &tracker, const FlowRequest &request, q
     status.timeoutMs = options.timeoutMsFor(request.tool);
     const qint64 anchor = ageAnchorNs(request);
     status.ageMs = std::max<qint64>(0, (nowNs - anchor) / kNsPerMs);
+    status.timesOutAtNs = anchor + status.timeoutMs * kNsPerMs;
 
     if (!request.hasInput)
         status.hints |= RequestHint::NoInput;
@@ -61,7 +62,7 @@ RequestStatus evaluate(const FlowTracker &tracker, const FlowRequest &request, q
     status.countdownMs = status.timeoutMs - status.ageMs;
     if (status.countdownMs < 0) {
         status.state = RequestState::TimedOut;
-        status.settledAtNs = anchor + status.timeoutMs * kNsPerMs;
+        status.settledAtNs = status.timesOutAtNs;
     }
     if (!request.workspace.isEmpty()) {
         const qint64 seen = tracker.runnerLastSeenNs(request.workspace);

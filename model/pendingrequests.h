@@ -50,6 +50,7 @@ struct RequestStatus
     qint64 countdownMs = 0;   // timeout - age; negative once overdue; 0 when answered
     qint64 roundTripMs = -1;  // server clock: first response created - request created; -1 open
     qint64 settledAtNs = 0;   // console clock when the state became final; 0 while pending
+    qint64 timesOutAtNs = 0;  // console clock: age anchor + timeout (when Pending turns TimedOut)
 
     bool isOpen() const { return state == RequestState::Pending || state == RequestState::TimedOut; }
     bool isProblem() const { return state != RequestState::Pending && state != RequestState::Answered; }

@@ -215,6 +215,25 @@ private slots:
         QCOMPARE(bars.first().key, QByteArray("a1")); // sorted by lane, then start
     }
 
+    void openBarsGrowToNow()
+    {
+        TimelineBar b = bar("open", 0, 1000, 1000, true);
+        b.ageAnchorNs = kT0 + 1500 * kMs; // arrived half a second after creation (console clock)
+        rcrt::ui::extendOpenBar(b, kT0 + 31'500 * kMs);
+        QCOMPARE(b.endNs, kT0 + 31'000 * kMs);
+        QCOMPARE(b.state, RequestState::Pending);
+        rcrt::ui::extendOpenBar(b, kT0 + 61'600 * kMs);
+        QCOMPARE(b.endNs, kT0 + 61'100 * kMs);
+        QCOMPARE(b.state, RequestState::TimedOut);
+        rcrt::ui::extendOpenBar(b, kT0); // a clock before the anchor never shrinks it below zero
+        QCOMPARE(b.endNs, b.startNs);
+
+        TimelineBar closed = bar("closed", 0, 0, 250);
+        rcrt::ui::extendOpenBar(closed, kT0 + 90'000 * kMs);
+        QCOMPARE(closed.endNs, kT0 + 250 * kMs);
+        QCOMPARE(closed.state, RequestState::Answered);
+    }
+
     void packingIsCapped()
     {
         QList<TimelineBar> bars;

@@ -9,6 +9,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTest>
@@ -206,6 +207,27 @@ private slots:
             view.splitter()->setSizes({430, 370});
             QVERIFY(view.grab().save(QDir(dir).filePath(QStringLiteral("flows-view.png"))));
         }
+    }
+
+    void treeFollowsNewFlows()
+    {
+        Rig rig;
+        FlowsView view(&rig.tracker);
+        view.resize(900, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        for (int i = 0; i < 60; ++i)
+            rig.request(i + 1, i * 10, requestContext("echo", QByteArray("f" + QByteArray::number(i)).constData()));
+        const QScrollBar *scroll = view.tree()->verticalScrollBar();
+        QTRY_VERIFY(scroll->maximum() > 0);
+        QTRY_COMPARE(scroll->value(), scroll->maximum());
+
+        // Scrolled up by the user: new flows no longer pull the view down.
+        view.tree()->verticalScrollBar()->setValue(0);
+        for (int i = 60; i < 70; ++i)
+            rig.request(i + 1, i * 10, requestContext("echo", QByteArray("f" + QByteArray::number(i)).constData()));
+        QTest::qWait(50);
+        QCOMPARE(scroll->value(), 0);
     }
 
     void openBarsRunToNow()

@@ -99,6 +99,12 @@ FlowsView::FlowsView(FlowTracker *tracker, QWidget *parent)
             emit breadcrumbActivated(key);
     });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowsView::onCurrentChanged);
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeInserted, this, [this](const QModelIndex &into) {
+        if (!into.isValid()) {
+            const QScrollBar *scroll = m_tree->verticalScrollBar();
+            m_treeAtBottom = scroll->value() >= scroll->maximum() - 2;
+        }
+    });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &FlowsView::onRowsInserted);
     connect(tracker, &FlowTracker::flowsChanged, this, &FlowsView::updateSummary);
     connect(tracker, &FlowTracker::flowsReset, this, &FlowsView::updateSummary);
@@ -133,6 +139,8 @@ void FlowsView::onCurrentChanged()
 
 void FlowsView::onRowsInserted(const QModelIndex &parent, int first, int last)
 {
+    if (!parent.isValid() && m_treeAtBottom)
+        m_tree->scrollToBottom();
     if (m_model->rowCount() > kAutoExpandRoots)
         return;
     if (parent.isValid())

@@ -23,7 +23,8 @@ class FlowTreeModel;
 // Shares the FlowTracker the main window owns (the pending view reads the same one); the
 // tracker is fed with FlowTracker::addBatch. Selecting a row highlights its bar and clicking a
 // bar selects its row; double-clicking a row or clicking a bar emits breadcrumbActivated for the
-// inspector.
+// inspector. New flows are added at the bottom of the tree, which keeps them in view while it
+// is scrolled to the end; small trees are shown expanded.
 class FlowsView final : public QWidget
 {
     Q_OBJECT
@@ -57,6 +58,7 @@ private:
     QSplitter *m_splitter = nullptr;
     QToolButton *m_follow = nullptr;
     QLabel *m_summary = nullptr;
+    bool m_treeAtBottom = true; // follow the newest flows while the user has not scrolled up
 };
 
 } // namespace rcrt::ui

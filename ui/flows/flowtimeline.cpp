@@ -60,6 +60,7 @@ const TimelineLayout &FlowTimeline::timelineLayout() const
 QList<TimelineBar> FlowTimeline::bars() const
 {
     ensurePacked();
+    extendOpenBars();
     return m_packed;
 }
 
@@ -87,11 +88,13 @@ void FlowTimeline::setFollowNow(bool on)
 
 void FlowTimeline::fitAll()
 {
-    if (m_bars.isEmpty())
+    ensurePacked();
+    extendOpenBars();
+    if (m_packed.isEmpty())
         return;
     qint64 first = std::numeric_limits<qint64>::max();
     qint64 last = std::numeric_limits<qint64>::min();
-    for (const TimelineBar &bar : std::as_const(m_bars)) {
+    for (const TimelineBar &bar : std::as_const(m_packed)) {
         first = std::min(first, bar.startNs);
         last = std::max(last, bar.endNs);
     }
@@ -112,6 +115,7 @@ void FlowTimeline::setSelectedFlow(const QByteArray &breadcrumbId)
 QByteArray FlowTimeline::barAt(const QPointF &pos) const
 {
     ensurePacked();
+    extendOpenBars();
     if (!m_layout.plot.contains(pos))
         return {};
     // Later bars paint over earlier ones: the topmost hit wins.
@@ -137,7 +141,6 @@ void FlowTimeline::upsertBar(const QByteArray &key)
     const FlowRequest *r = m_tracker->request(key);
     if (!r) {
         m_bars.remove(key);
-        m_open.remove(key);
         return;
     }
     const RequestStatus st = m_tracker->requestStatus(*r);
@@ -146,20 +149,25 @@ void FlowTimeline::upsertBar(const QByteArray &key)
     bar.lane = laneFor(r->tool);
     bar.startNs = r->createdNs;
     bar.open = st.roundTripMs < 0;
+    bar.ageAnchorNs = pending::ageAnchorNs(*r);
     bar.endNs = bar.startNs + (bar.open ? st.ageMs : st.roundTripMs) * kMs;
     bar.timeoutAtNs = bar.startNs + st.timeoutMs * kMs;
     bar.state = st.state;
     m_bars.insert(key, bar);
-    if (bar.open)
-        m_open.insert(key);
-    else
-        m_open.remove(key);
+}
+
+void FlowTimeline::extendOpenBars() const
+{
+    if (!m_tracker)
+        return;
+    const qint64 now = m_tracker->now();
+    for (TimelineBar &bar : m_packed)
+        extendOpenBar(bar, now);
 }
 
 void FlowTimeline::reloadAll()
 {
     m_bars.clear();
-    m_open.clear();
     m_lanes.clear();
     m_laneIndex.clear();
     if (m_tracker) {
@@ -173,10 +181,8 @@ void FlowTimeline::reloadAll()
 
 void FlowTimeline::applyChanges(const FlowChanges &changes)
 {
-    for (const QByteArray &key : changes.removed) {
+    for (const QByteArray &key : changes.removed)
         m_bars.remove(key);
-        m_open.remove(key);
-    }
     // addedRequests keeps first-seen order, so lanes appear in the order tools were first used.
     for (const QByteArray &key : changes.addedRequests)
         upsertBar(key);
@@ -192,20 +198,11 @@ void FlowTimeline::applyChanges(const FlowChanges &changes)
     update();
 }
 
-void FlowTimeline::refreshOpenBars()
-{
-    const QSet<QByteArray> open = m_open;
-    for (const QByteArray &key : open)
-        upsertBar(key);
-    if (!open.isEmpty())
-        m_packDirty = true; // ends moved; packing treats open bars as endless, but states may differ
-}
-
 void FlowTimeline::onTick()
 {
     if (!isVisible() || !m_tracker)
         return;
-    refreshOpenBars();
+    // Open bars grow at paint time (extendOpenBars); following moves the view.
     if (m_follow)
         m_layout.follow(m_tracker->now());
     update();
@@ -217,9 +214,6 @@ void FlowTimeline::ensurePacked() const
         return;
     m_packed = m_bars.values();
     m_layout.laneRows = packTimelineBars(m_packed, int(m_lanes.size()));
-    m_packedIndex.clear();
-    for (qsizetype i = 0; i < m_packed.size(); ++i)
-        m_packedIndex.insert(m_packed[i].key, i);
     m_layout.clampScroll();
     m_packDirty = false;
 }

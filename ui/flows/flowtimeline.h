@@ -74,7 +74,7 @@ private:
     void reloadAll();
     void applyChanges(const FlowChanges &changes);
     void upsertBar(const QByteArray &key);
-    void refreshOpenBars();
+    void extendOpenBars() const;
     void onTick();
     int laneFor(const QString &tool);
     void ensurePacked() const;
@@ -89,11 +89,9 @@ private:
     mutable TimelineLayout m_layout;
     QHash<QByteArray, TimelineBar> m_bars;       // by request key, lane set, rows not yet packed
     mutable QList<TimelineBar> m_packed;
-    mutable QHash<QByteArray, qsizetype> m_packedIndex;
     mutable bool m_packDirty = true;
     QStringList m_lanes;
     QHash<QString, int> m_laneIndex;
-    QSet<QByteArray> m_open;
     bool m_follow = true;
     bool m_viewInitialised = false;
     QByteArray m_selected;

@@ -9,7 +9,6 @@
 #include <QDateTime>
 #include <QLocale>
 #include <QPainter>
-#include <QPainterPath>
 
 namespace rcrt::ui {
 
@@ -45,6 +44,7 @@ QColor mix(const QColor &a, const QColor &b, double t)
 void FlowTimeline::paintEvent(QPaintEvent *)
 {
     ensurePacked();
+    extendOpenBars();
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect(), palette().base());
@@ -144,70 +144,91 @@ void FlowTimeline::paintBars(QPainter &p) const
     const bool dark = isDarkPalette(pal);
     const QRectF plot = m_layout.plot;
     const QColor errorColor = requestStateColor(RequestState::Error, dark);
-    const QColor lateColor = requestStateColor(RequestState::TimedOut, dark);
-    QBrush hatch(errorColor, Qt::BDiagPattern);
+    const QColor timedOutColor = requestStateColor(RequestState::TimedOut, dark);
+    const QBrush hatch(errorColor, Qt::BDiagPattern);
     const QColor overdueFill = mix(pal.color(QPalette::Base), errorColor, 0.18);
+    const QFontMetricsF metrics(p.font());
+
+    // Bars come sorted by lane, then start. Under load thousands share a few pixels of a row;
+    // a bar that lies inside the last one drawn in its row, in the same style, would not change
+    // a pixel, so it is skipped. This keeps a frame's cost near the number of visible pixels.
+    struct Drawn
+    {
+        double left = 0;
+        double right = -1;
+        int style = -1;
+    };
+    std::vector<Drawn> drawn(size_t(std::max<qsizetype>(1, m_lanes.size())) * 64);
+    const TimelineBar *selected = nullptr;
 
     for (const TimelineBar &bar : std::as_const(m_packed)) {
         const QRectF r = m_layout.barRect(bar);
         if (r.right() < plot.left() || r.left() > plot.right() || r.bottom() < plot.top() || r.top() > plot.bottom())
             continue;
+        if (bar.key == m_selected)
+            selected = &bar;
+        const bool overdue = bar.endNs > bar.timeoutAtNs;
+        const int style = int(bar.state) * 4 + (bar.open ? 2 : 0) + (overdue ? 1 : 0);
+        Drawn &last = drawn[size_t(bar.lane) * 64 + size_t(std::clamp(bar.subRow, 0, 63))];
+        if (style == last.style && r.left() >= last.left && r.right() <= last.right + 0.5)
+            continue;
+        last = {r.left(), r.right(), style};
+
         const QColor lane = laneColor(bar.lane, dark);
         const bool isError = bar.state == RequestState::Error;
         const QColor fill = isError ? errorColor : bar.open ? mix(pal.color(QPalette::Base), lane, 0.45) : lane;
-
-        QPainterPath path;
-        path.addRoundedRect(r, kBarRadius, kBarRadius);
-        p.fillPath(path, fill);
+        const bool tiny = r.width() < 2 * kBarRadius + 2;
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        if (tiny)
+            p.drawRect(r);
+        else
+            p.drawRoundedRect(r, kBarRadius, kBarRadius);
 
         // Whatever lies past the requester's timeout: hatched red.
-        if (bar.endNs > bar.timeoutAtNs) {
+        if (overdue) {
             const double x = std::max(r.left(), m_layout.xForTime(bar.timeoutAtNs));
-            QPainterPath overdue;
-            overdue.addRect(QRectF(x, r.top(), r.right() - x, r.height()));
-            overdue = overdue.intersected(path);
-            p.fillPath(overdue, overdueFill);
-            p.fillPath(overdue, hatch);
+            const QRectF over(x, r.top(), r.right() - x, r.height());
+            p.fillRect(over, overdueFill);
+            p.fillRect(over, hatch);
             p.setPen(QPen(errorColor, 1.5));
             p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
         }
-
-        QPen outline(bar.open ? lane : fill.darker(125), 1);
-        if (bar.open)
-            outline.setStyle(Qt::DashLine);
-        if (bar.state == RequestState::TimedOut)
-            outline.setColor(lateColor);
-        p.setPen(outline);
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(path);
-
-        if (bar.key == m_selected) {
-            p.setPen(QPen(pal.color(QPalette::Highlight), 2.5));
-            p.drawRoundedRect(r.adjusted(-2, -2, 2, 2), kBarRadius + 1, kBarRadius + 1);
+        if (!tiny) {
+            QPen outline(bar.state == RequestState::TimedOut ? timedOutColor : bar.open ? lane : fill.darker(125), 1);
+            if (bar.open)
+                outline.setStyle(Qt::DashLine);
+            p.setPen(outline);
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(r, kBarRadius, kBarRadius);
         }
 
-        // A label inside when there is room: step or tool, and the round trip.
+        // A label inside when there is room: the round trip, then the step or request id.
         const QRectF visible = r.intersected(plot).adjusted(5, 0, -4, 0);
         if (visible.width() < kMinLabelWidthPx || !m_tracker)
             continue;
         const FlowRequest *req = m_tracker->request(bar.key);
         if (!req)
             continue;
-        const qint64 ms = (bar.endNs - bar.startNs) / kMs;
+        const QString duration = formatDurationMs((bar.endNs - bar.startNs) / kMs);
         const QString name = req->stepId.isEmpty() ? QString::fromUtf8(req->correlationId) : QString::fromUtf8(req->stepId);
         // The whole label, else the duration alone, else nothing: no half-words in small bars.
-        const QString duration = formatDurationMs(ms);
         QString label = QStringLiteral("%1 · %2").arg(duration, name);
-        const QFontMetricsF metrics(p.font());
         if (metrics.horizontalAdvance(label) > visible.width())
             label = p.fontMetrics().elidedText(label, Qt::ElideRight, int(visible.width()));
         if (label.size() < duration.size() + 6)
             label = metrics.horizontalAdvance(duration) <= visible.width() ? duration : QString();
         if (label.isEmpty())
             continue;
-        const QColor textColor = bar.open && !isError ? pal.color(QPalette::Text) : readableForeground(fill);
-        p.setPen(textColor);
+        p.setPen(bar.open && !isError ? pal.color(QPalette::Text) : readableForeground(fill));
         p.drawText(visible, Qt::AlignLeft | Qt::AlignVCenter, label);
+    }
+
+    if (selected) {
+        const QRectF r = m_layout.barRect(*selected);
+        p.setPen(QPen(pal.color(QPalette::Highlight), 2.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(r.adjusted(-2, -2, 2, 2), kBarRadius + 1, kBarRadius + 1);
     }
 }
 

@@ -99,7 +99,7 @@ void FlowTreeModel::renumber(Node *parent, int fromRow)
 void FlowTreeModel::forgetSubtree(Node *node)
 {
     m_nodes.remove(node->key);
-    m_openRequests.remove(node->key);
+    m_pendingDeadlines.remove(node->key);
     for (const auto &child : node->children)
         forgetSubtree(child.get());
 }
@@ -133,7 +133,7 @@ void FlowTreeModel::rebuild()
     beginResetModel();
     m_root.children.clear();
     m_nodes.clear();
-    m_openRequests.clear();
+    m_pendingDeadlines.clear();
     if (m_tracker) {
         const auto build = [this](auto &self, Node *parent, const QByteArray &key, int depth) -> void {
             if (depth > kMaxDepth || m_nodes.contains(key))
@@ -146,8 +146,10 @@ void FlowTreeModel::rebuild()
             Node *raw = node.get();
             parent->children.push_back(std::move(node));
             m_nodes.insert(key, raw);
-            if (raw->kind == FlowEntity::Request && m_tracker->requestStatus(key).state == RequestState::Pending)
-                m_openRequests.insert(key);
+            if (raw->kind == FlowEntity::Request) {
+                if (const RequestStatus st = m_tracker->requestStatus(key); st.state == RequestState::Pending)
+                    m_pendingDeadlines.insert(key, st.timesOutAtNs);
+            }
             const QList<QByteArray> children = m_tracker->treeChildren(key);
             for (const QByteArray &child : children)
                 self(self, raw, child, depth + 1);
@@ -192,10 +194,11 @@ void FlowTreeModel::applyChanges(const FlowChanges &changes)
         if (!node)
             continue;
         emit dataChanged(indexFor(node, 0), indexFor(node, ColumnCount - 1));
-        if (node->kind == FlowEntity::Request && m_tracker->requestStatus(key).state == RequestState::Pending)
-            m_openRequests.insert(key);
+        const RequestStatus st = node->kind == FlowEntity::Request ? m_tracker->requestStatus(key) : RequestStatus{};
+        if (node->kind == FlowEntity::Request && st.state == RequestState::Pending)
+            m_pendingDeadlines.insert(key, st.timesOutAtNs);
         else
-            m_openRequests.remove(key);
+            m_pendingDeadlines.remove(key);
     }
 }
 
@@ -313,16 +316,23 @@ void FlowTreeModel::placeNode(const QByteArray &key, Node *parent, Node *existin
 
 void FlowTreeModel::refreshOpenStates()
 {
-    // Only a pending request changes state with time alone (to timed out).
-    for (auto it = m_openRequests.begin(); it != m_openRequests.end();) {
-        const Node *node = m_nodes.value(*it);
-        if (!node || m_tracker->requestStatus(*it).state != RequestState::Pending) {
-            if (node)
-                emit dataChanged(indexFor(node, StateColumn), indexFor(node, StateColumn));
-            it = m_openRequests.erase(it);
-        } else {
+    // Only a pending request changes state with time alone (to timed out), at its deadline.
+    const qint64 now = m_tracker->now();
+    for (auto it = m_pendingDeadlines.begin(); it != m_pendingDeadlines.end();) {
+        const Node *node = m_nodes.value(it.key());
+        if (node && now <= it.value()) {
             ++it;
+            continue;
         }
+        const RequestStatus st = m_tracker->requestStatus(it.key());
+        if (node && st.state == RequestState::Pending) {
+            it.value() = st.timesOutAtNs;
+            ++it;
+            continue;
+        }
+        if (node)
+            emit dataChanged(indexFor(node, StateColumn), indexFor(node, StateColumn));
+        it = m_pendingDeadlines.erase(it);
     }
 }
 

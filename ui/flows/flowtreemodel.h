@@ -5,7 +5,6 @@
 #include <QAbstractItemModel>
 #include <QHash>
 #include <QPointer>
-#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -98,7 +97,7 @@ private:
     QPointer<FlowTracker> m_tracker;
     Node m_root;
     QHash<QByteArray, Node *> m_nodes;
-    QSet<QByteArray> m_openRequests;
+    QHash<QByteArray, qint64> m_pendingDeadlines; // pending requests → console time they time out
     QTimer m_tick;
 };
 

@@ -33,6 +33,14 @@ qint64 floorDiv(qint64 a, qint64 b)
 
 } // namespace
 
+void extendOpenBar(TimelineBar &bar, qint64 nowNs)
+{
+    if (!bar.open)
+        return;
+    bar.endNs = bar.startNs + std::max<qint64>(0, nowNs - bar.ageAnchorNs);
+    bar.state = bar.endNs - bar.startNs > bar.timeoutAtNs - bar.startNs ? RequestState::TimedOut : RequestState::Pending;
+}
+
 QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubRows)
 {
     std::sort(bars.begin(), bars.end(), [](const TimelineBar &a, const TimelineBar &b) {

@@ -19,8 +19,14 @@ struct TimelineBar
     qint64 endNs = 0;
     qint64 timeoutAtNs = 0;   // startNs + the requester's timeout
     bool open = false;        // no response yet
+    qint64 ageAnchorNs = 0;   // open bars: console-clock start of the request's age
     RequestState state = RequestState::Pending;
 };
+
+// Moves an open bar's end to `nowNs` (console clock): its creation plus its age, and makes it
+// TimedOut once that passes its timeout. Closed bars are left alone. Done at paint time, so an
+// open bar grows without any per-bar bookkeeping between frames.
+void extendOpenBar(TimelineBar &bar, qint64 nowNs);
 
 // Packs the bars of each lane into rows, greedily by start time: a bar goes to the first row
 // whose last bar ended before it starts. Open bars never end. Beyond maxSubRows, bars share the

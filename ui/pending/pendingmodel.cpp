@@ -2,6 +2,8 @@
 
 #include "model/flowtracker.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace rcrt::ui {
@@ -55,7 +57,15 @@ int PendingModel::columnCount(const QModelIndex &parent) const
 
 int PendingModel::rowOf(const QByteArray &breadcrumbId) const
 {
-    return m_rowOf.value(breadcrumbId, -1);
+    const auto it = m_serialOf.constFind(breadcrumbId);
+    return it == m_serialOf.cend() ? -1 : rowOfSerial(it.value());
+}
+
+int PendingModel::rowOfSerial(qint64 serial) const
+{
+    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), serial,
+                                     [](const Row &row, qint64 s) { return row.serial < s; });
+    return it != m_rows.cend() && it->serial == serial ? int(it - m_rows.cbegin()) : -1;
 }
 
 QByteArray PendingModel::breadcrumbIdAt(int row) const
@@ -69,24 +79,19 @@ RequestStatus PendingModel::evaluate(const QByteArray &key) const
     return r ? pending::evaluate(*m_tracker, *r, m_nowNs) : RequestStatus{};
 }
 
-void PendingModel::reindexFrom(int row)
-{
-    for (size_t i = size_t(std::max(0, row)); i < m_rows.size(); ++i)
-        m_rowOf.insert(m_rows[i].key, int(i));
-}
-
 void PendingModel::reload()
 {
     beginResetModel();
     m_rows.clear();
-    m_rowOf.clear();
+    m_serialOf.clear();
     if (m_tracker) {
         m_nowNs = m_tracker->now();
         const QList<QByteArray> keys = m_tracker->requestKeys();
         m_rows.reserve(size_t(keys.size()));
-        for (const QByteArray &key : keys)
-            m_rows.push_back({key, evaluate(key)});
-        reindexFrom(0);
+        for (const QByteArray &key : keys) {
+            m_serialOf.insert(key, m_nextSerial);
+            m_rows.push_back({key, m_nextSerial++, evaluate(key)});
+        }
     }
     endResetModel();
     emit countsChanged();
@@ -98,7 +103,7 @@ void PendingModel::applyChanges(const FlowChanges &changes)
 
     QList<int> gone;
     for (const QByteArray &key : changes.removed)
-        if (const int row = m_rowOf.value(key, -1); row >= 0)
+        if (const int row = rowOf(key); row >= 0)
             gone.append(row);
     if (!gone.isEmpty()) {
         std::sort(gone.begin(), gone.end(), std::greater<int>());
@@ -110,34 +115,40 @@ void PendingModel::applyChanges(const FlowChanges &changes)
                 first = gone[i];
             beginRemoveRows({}, first, last);
             for (int r = first; r <= last; ++r)
-                m_rowOf.remove(m_rows[size_t(r)].key);
+                m_serialOf.remove(m_rows[size_t(r)].key);
             m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
             endRemoveRows();
         }
-        reindexFrom(gone.last());
     }
 
     QList<QByteArray> fresh;
+    QSet<QByteArray> freshSet;
+    const auto take = [&](const QByteArray &key) {
+        if (!m_serialOf.contains(key) && !freshSet.contains(key) && m_tracker->request(key)) {
+            fresh.append(key);
+            freshSet.insert(key);
+        }
+    };
     for (const QByteArray &key : changes.addedRequests)
-        if (!m_rowOf.contains(key) && m_tracker->request(key))
-            fresh.append(key);
+        take(key);
     for (const QByteArray &key : changes.touched)
-        if (!m_rowOf.contains(key) && !fresh.contains(key) && m_tracker->request(key))
-            fresh.append(key);
+        take(key);
     if (!fresh.isEmpty()) {
         const int first = int(m_rows.size());
         beginInsertRows({}, first, first + int(fresh.size()) - 1);
         for (const QByteArray &key : std::as_const(fresh)) {
-            m_rowOf.insert(key, int(m_rows.size()));
-            m_rows.push_back({key, evaluate(key)});
+            m_serialOf.insert(key, m_nextSerial);
+            m_rows.push_back({key, m_nextSerial++, evaluate(key)});
         }
         endInsertRows();
     }
 
     QList<int> changed;
     for (const QByteArray &key : changes.touched) {
-        const int row = m_rowOf.value(key, -1);
-        if (row < 0 || fresh.contains(key))
+        if (freshSet.contains(key))
+            continue;
+        const int row = rowOf(key);
+        if (row < 0)
             continue;
         m_rows[size_t(row)].status = evaluate(key);
         changed.append(row);
@@ -159,10 +170,15 @@ void PendingModel::tick()
     // Ages and countdowns move for every row: one signal for the two columns.
     emit dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, CountdownColumn));
 
+    // Only two things change with time alone: a pending request times out, and a "no runner"
+    // hint goes once the runner shows up. Everything else arrives as flowsChanged.
     QList<int> changed;
     for (size_t i = 0; i < m_rows.size(); ++i) {
         Row &row = m_rows[i];
         if (!row.status.isOpen())
+            continue;
+        const bool due = row.status.state == RequestState::Pending && m_nowNs > row.status.timesOutAtNs;
+        if (!due && !row.status.hints.testFlag(RequestHint::NoRunner))
             continue;
         const RequestStatus now = evaluate(row.key);
         const bool differs = now.state != row.status.state || now.hints != row.status.hints;

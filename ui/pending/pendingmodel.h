@@ -88,19 +88,23 @@ private:
     struct Row
     {
         QByteArray key;
+        qint64 serial = 0; // increases with the row; survives removals of other rows
         RequestStatus status;
     };
 
     void reload();
     void applyChanges(const FlowChanges &changes);
-    void reindexFrom(int row);
+    int rowOfSerial(qint64 serial) const;
     RequestStatus evaluate(const QByteArray &key) const;
     QVariant displayData(const Row &row, const FlowRequest &request, int column) const;
     QVariant sortData(const Row &row, const FlowRequest &request, int column) const;
 
     QPointer<FlowTracker> m_tracker;
     std::vector<Row> m_rows;
-    QHash<QByteArray, int> m_rowOf;
+    // key → serial, and rows sorted by serial: a row number is a binary search away, so removing
+    // rows never renumbers the index.
+    QHash<QByteArray, qint64> m_serialOf;
+    qint64 m_nextSerial = 0;
     qint64 m_nowNs = 0;
     QTimer m_timer;
 };

@@ -67,6 +67,9 @@ QVariant PendingModel::data(const QModelIndex &index, int role) const
     if (!m_tracker || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row &row = m_rows[size_t(index.row())];
+    // The filter proxy asks this for every row once a second: answer before any lookup.
+    if (role == ListedByDefaultRole)
+        return pending::isListedByDefault(row.status, m_nowNs, m_tracker->pendingOptions());
     const FlowRequest *request = m_tracker->request(row.key);
     if (!request)
         return {};
@@ -90,8 +93,6 @@ QVariant PendingModel::data(const QModelIndex &index, int role) const
             : qint64(0);
     case RoundTripMsRole:
         return row.status.roundTripMs;
-    case ListedByDefaultRole:
-        return pending::isListedByDefault(row.status, m_nowNs, m_tracker->pendingOptions());
     case Qt::TextAlignmentRole:
         if (column == AgeColumn || column == CountdownColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);

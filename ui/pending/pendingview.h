@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
@@ -56,6 +57,7 @@ private:
     QCheckBox *m_showAnswered = nullptr;
     QSpinBox *m_timeout = nullptr;
     QLabel *m_counts = nullptr;
+    QTimer m_countsTimer; // the count line is refreshed at most 4 times a second
 };
 
 } // namespace rcrt::ui
