@@ -11,6 +11,9 @@
 #include "ui/events/eventsview.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QMenu>
+#include <QTimer>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -376,6 +379,32 @@ private slots:
         QTRY_COMPARE(backfill.model()->index(0, EventsModel::TitleColumn).data().toString(),
                      QStringLiteral("Context for session 40"));
         QCOMPARE(backfill.titleCache()->queued(), 0);
+    }
+
+    void headerMenuHidesColumns()
+    {
+        EventsView view;
+        view.resize(900, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QHeaderView *header = view.table()->horizontalHeader();
+        // The menu is modal: act on it once it is up.
+        QStringList entries;
+        QTimer::singleShot(0, this, [&] {
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            QVERIFY(menu);
+            for (QAction *action : menu->actions())
+                entries.append(action->text());
+            for (QAction *action : menu->actions())
+                if (action->text() == QStringLiteral("Tags"))
+                    action->trigger();
+            menu->close();
+        });
+        emit header->customContextMenuRequested(QPoint(10, 5));
+        QCOMPARE(entries.size(), int(EventsModel::ColumnCount));
+        QCOMPARE(entries.first(), QStringLiteral("Arrival"));
+        QVERIFY(view.table()->isColumnHidden(EventsModel::TagsColumn));
+        QVERIFY(QSettings().contains(QStringLiteral("eventsView/header"))); // saved at once
     }
 
     void columnSettingsPersist()

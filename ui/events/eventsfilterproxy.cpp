@@ -25,7 +25,7 @@ void EventsFilterProxy::setQuery(const EventQuery &query)
     if (query.isEmpty() && m_query.isEmpty())
         return;
     m_query = query;
-    invalidateRowsFilter();
+    refilter();
 }
 
 void EventsFilterProxy::setSchemaFilter(const QByteArray &schemaName)
@@ -33,7 +33,15 @@ void EventsFilterProxy::setSchemaFilter(const QByteArray &schemaName)
     if (schemaName == m_schema)
         return;
     m_schema = schemaName;
-    invalidateRowsFilter();
+    refilter();
+}
+
+void EventsFilterProxy::refilter()
+{
+    // invalidateRowsFilter() reports every run of rows that changes as its own remove/insert;
+    // an interleaved filter over 200,000 rows becomes tens of thousands of signals, each O(rows)
+    // in the views (seconds). invalidate() rebuilds the mapping once behind one layoutChanged.
+    invalidate();
 }
 
 bool EventsFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const

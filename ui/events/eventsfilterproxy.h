@@ -40,6 +40,8 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    void refilter();
+
     EventsModel *m_events = nullptr;
     EventQuery m_query;
     QByteArray m_schema;

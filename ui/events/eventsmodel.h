@@ -100,6 +100,7 @@ public:
     static QString shortId(const QByteArray &id);
 
 public slots:
+    // Batches of one EventStore, in order (seqs increase); clear() before feeding another.
     void addBatch(const rcrt::EventBatch &batch);
     void clear();
 
