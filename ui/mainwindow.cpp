@@ -1,71 +1,219 @@
 #include "ui/mainwindow.h"
 
-#include "app/cli/eventformat.h"
-#include "app/cli/tapconnection.h"
-#include "app/livesource.h"
-#include "model/eventstore.h"
+#include "app/ingestengine.h"
+#include "app/profiles.h"
+#include "model/flowtracker.h"
+#include "net/restclient.h"
+#include "net/tokenprovider.h"
+#include "ui/charts/latencychartsview.h"
+#include "ui/connection/connectiondialog.h"
+#include "ui/events/eventsmodel.h"
+#include "ui/events/eventsview.h"
+#include "ui/flows/flowsview.h"
+#include "ui/inspector/inspectorview.h"
+#include "ui/pending/pendingview.h"
+#include "ui/status/connectionstatus.h"
 
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
 #include <QFontDatabase>
-#include <QLabel>
-#include <QMetaEnum>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 
 namespace rcrt::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_log(new QPlainTextEdit(this))
-    , m_status(new QLabel(tr("Not connected"), this))
+    , m_settings(std::make_unique<QSettings>())
+    , m_profiles(std::make_unique<ProfileStore>(*m_settings))
+    , m_secrets(std::make_unique<SecretStore>(
+          QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/tokens")))
+    , m_engine(std::make_unique<IngestEngine>())
+    , m_tokens(std::make_unique<TokenProvider>(&m_nam))
+    , m_rest(std::make_unique<RestClient>(&m_nam, QUrl(), m_tokens.get()))
+    , m_tracker(std::make_unique<FlowTracker>())
 {
     setWindowTitle(tr("RCRT Console"));
-    resize(1200, 800);
+    resize(1400, 860);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_events = new EventsView(this);
+    m_events->setRestClient(m_rest.get());
+    m_flows = new FlowsView(m_tracker.get(), this);
+    m_pending = new PendingView(m_tracker.get(), this);
+    m_charts = new LatencyChartsView(this);
+    m_tabs->addTab(m_events, tr("&Events"));
+    m_tabs->addTab(m_flows, tr("&Flows"));
+    m_tabs->addTab(m_pending, tr("&Pending requests"));
+    m_tabs->addTab(m_charts, tr("&Latency"));
+    setCentralWidget(m_tabs);
+
+    m_inspector = new InspectorView(this);
+    m_inspector->setRestClient(m_rest.get());
+    auto *inspectorDock = new QDockWidget(tr("Inspector"), this);
+    inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+
+    m_log = new QPlainTextEdit(this);
     m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(10000); // a bounded view; the store keeps the events
+    m_log->setMaximumBlockCount(5000);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    setCentralWidget(m_log);
-    statusBar()->addWidget(m_status, 1);
+    auto *logDock = new QDockWidget(tr("Connection log"), this);
+    logDock->setObjectName(QStringLiteral("logDock"));
+    logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    resizeDocks({inspectorDock}, {420}, Qt::Horizontal);
+    resizeDocks({logDock}, {110}, Qt::Vertical);
+
+    m_status = new ConnectionStatus(this);
+    statusBar()->addPermanentWidget(m_status, 1);
+
+    connect(m_engine.get(), &IngestEngine::batchReady, this, &MainWindow::onBatch);
+    connect(m_engine.get(), &IngestEngine::stateChanged, this, &MainWindow::onState);
+    connect(m_engine.get(), &IngestEngine::logMessage, this, &MainWindow::appendLog);
+    connect(m_engine.get(), &IngestEngine::connectFailed, this, [this](const QString &error) {
+        appendLog(error);
+        QMessageBox::warning(this, tr("Connection failed"), error);
+    });
+    connect(m_events, &EventsView::breadcrumbSelected, m_inspector, &InspectorView::showRecord);
+    connect(m_flows, &FlowsView::breadcrumbActivated, this, &MainWindow::showBreadcrumb);
+    connect(m_pending, &PendingView::breadcrumbActivated, this, &MainWindow::showBreadcrumb);
+
+    createMenus();
+    restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
 }
 
 MainWindow::~MainWindow() = default;
 
-bool MainWindow::connectTo(const cli::TapOptions &options, QString *error)
+void MainWindow::createMenus()
 {
-    m_connection = cli::TapConnection::open(options, error);
-    if (!m_connection)
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *connectAction = file->addAction(tr("&Connect…"), this, &MainWindow::chooseConnection);
+    connectAction->setShortcut(QKeySequence(tr("Ctrl+K")));
+    m_disconnectAction = file->addAction(tr("&Disconnect"), this, &MainWindow::disconnectFromServer);
+    m_disconnectAction->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
+    m_disconnectAction->setEnabled(false);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QStringList names{tr("Events"), tr("Flows"), tr("Pending requests"), tr("Latency")};
+    for (int i = 0; i < names.size(); ++i) {
+        QAction *a = view->addAction(names.at(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+    }
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    QAction *pause = view->addAction(tr("&Pause events"), m_events, &EventsView::togglePaused);
+    pause->setShortcut(QKeySequence(tr("Ctrl+P")));
+    QAction *find = view->addAction(tr("&Filter events"), this, [this] {
+        m_tabs->setCurrentWidget(m_events);
+        m_events->focusFilter();
+    });
+    find->setShortcut(QKeySequence::Find);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RCRT Console"), this, [this] {
+        QMessageBox::about(this, tr("About RCRT Console"),
+                           tr("<b>RCRT Console %1</b><p>Live breadcrumb flows, pending tool requests and "
+                              "delivery latency for RCRT.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+bool MainWindow::chooseConnection()
+{
+    ConnectionDialog dialog(*m_profiles, *m_secrets, this);
+    dialog.selectProfile(m_profiles->lastUsed());
+    if (dialog.exec() != QDialog::Accepted)
         return false;
-    m_store = std::make_unique<EventStore>();
-    HeldState held;
-    held.latestVersion = [store = m_store.get()](QByteArrayView id) { return store->latestVersion(id); };
-    held.serverHighWaterNs = [store = m_store.get()] {
-        return std::max(store->maxUpdatedAtNs(), store->lastPingTsNs());
-    };
-    LiveSourceOptions liveOptions;
-    liveOptions.initialHistory = 1000; // the GUI opens with recent history (issue: engine, item 7)
-    m_live = std::make_unique<LiveSource>(&m_connection->nam(), options.url, &m_connection->tokens(),
-                                          held, liveOptions);
-    connect(m_live.get(), &LiveSource::eventsReceived, m_store.get(), &EventStore::ingestBatch);
-    connect(m_store.get(), &EventStore::batchReady, this, &MainWindow::showBatch);
-    connect(m_live.get(), &LiveSource::logMessage, this, [this](const QString &message) {
-        m_log->appendPlainText(QStringLiteral("# ") + message);
-    });
-    connect(&m_live->sse(), &SseClient::stateChanged, this, [this, url = options.url](SseClient::State state) {
-        const QString name = QString::fromLatin1(QMetaEnum::fromType<SseClient::State>().valueToKey(int(state)));
-        m_status->setText(tr("%1 — %2, %3 reconnects").arg(url.toString(), name).arg(m_live->sse().reconnectCount()));
-    });
-    setWindowTitle(tr("RCRT Console — %1").arg(options.url.toString()));
-    m_live->start();
+    const ConnectionProfile profile = dialog.profile();
+    connectTo(profile.settings, profile.name);
     return true;
 }
 
-void MainWindow::showBatch(const EventBatch &batch)
+void MainWindow::connectTo(const ConnectionSettings &settings, const QString &profileName)
 {
-    QByteArray text;
-    for (const EventRecord &record : batch.records)
-        text += cli::formatEventLine(record, record.first, false);
-    if (!text.isEmpty())
-        m_log->appendPlainText(QString::fromUtf8(text).trimmed());
+    m_serverLabel = profileName.isEmpty() || profileName == settings.url.toString()
+        ? settings.url.toString()
+        : QStringLiteral("%1 (%2)").arg(profileName, settings.url.toString());
+    setWindowTitle(tr("RCRT Console — %1").arg(m_serverLabel));
+    m_events->clear();
+    m_charts->clear();
+    m_tracker->clear();
+    m_inspector->clear();
+    m_status->setServer(m_serverLabel);
+
+    // The GUI thread's REST client authenticates the same way as the stream.
+    switch (settings.auth) {
+    case ConnectionSettings::Auth::DevMode: m_tokens->setNone(); break;
+    case ConnectionSettings::Auth::Token: m_tokens->setStaticToken(settings.token); break;
+    case ConnectionSettings::Auth::Mint: {
+        TokenMintRequest request;
+        request.ownerId = settings.ownerId;
+        request.agentId = settings.agentId;
+        request.roles = settings.roles;
+        m_tokens->setMint(settings.url, request);
+        break;
+    }
+    }
+    m_rest->setBaseUrl(settings.url);
+    m_engine->connectTo(settings);
+    m_disconnectAction->setEnabled(true);
+    appendLog(tr("connecting to %1").arg(m_serverLabel));
+}
+
+void MainWindow::disconnectFromServer()
+{
+    m_engine->disconnectFromServer();
+    m_disconnectAction->setEnabled(false);
+    appendLog(tr("disconnected by the user"));
+}
+
+void MainWindow::onBatch(const EventBatch &batch)
+{
+    m_events->addBatch(batch);
+    m_tracker->addBatch(batch);
+    m_charts->addBatch(batch);
+    m_status->addBatch(batch);
+}
+
+void MainWindow::onState(SseClient::State state, int reconnects)
+{
+    m_status->setState(state, reconnects);
+}
+
+void MainWindow::showBreadcrumb(const QByteArray &breadcrumbId)
+{
+    const QList<int> rows = m_events->model()->rowsForId(breadcrumbId);
+    if (rows.isEmpty())
+        return;
+    const QModelIndex index = m_events->model()->index(rows.last(), 0);
+    m_inspector->showRecord(index.data(EventsModel::RecordRole).value<EventRecord>());
+}
+
+void MainWindow::appendLog(const QString &line)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz  ")) + line);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("window/state"), saveState());
+    m_engine->disconnectFromServer();
+    event->accept();
 }
 
 } // namespace rcrt::ui

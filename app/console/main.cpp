@@ -1,7 +1,10 @@
+#include "app/consolelaunch.h"
+#include "app/profiles.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QTimer>
 
 int main(int argc, char **argv)
 {
@@ -10,13 +13,19 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("RCRT"));
     QApplication::setApplicationVersion(QStringLiteral(RCRT_VERSION));
 
-    // The same connection options as rcrt-tap (--url, --token, --token-file, --owner-id ...).
-    QStringList args = QApplication::arguments().mid(1);
-    rcrt::cli::TapOptions options;
-    QString error;
     rcrt::ui::MainWindow window;
+    const rcrt::ConsoleLaunch launch = rcrt::planConsoleLaunch(
+        QApplication::arguments().mid(1), window.profiles(), window.secrets());
     window.show();
-    if (!rcrt::cli::extractGlobalOptions(args, options, error) || !window.connectTo(options, &error))
-        QMessageBox::critical(&window, QObject::tr("RCRT Console"), error);
+    if (launch.settings)
+        window.connectTo(*launch.settings, launch.profileName);
+    if (!launch.error.isEmpty() || launch.askUser) {
+        QTimer::singleShot(0, &window, [&window, launch] {
+            if (!launch.error.isEmpty())
+                QMessageBox::warning(&window, QObject::tr("RCRT Console"), launch.error);
+            if (launch.askUser)
+                window.chooseConnection();
+        });
+    }
     return QApplication::exec();
 }
