@@ -171,6 +171,27 @@ private slots:
         QCOMPARE(proxy.rowCount(), rows);
     }
 
+    void filterChangeIsOneLayoutChange()
+    {
+        // Row-by-row signals for an interleaved filter over many rows cost the views seconds;
+        // a filter change must be one layout change.
+        EventsModel model;
+        EventsFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        EventStore store;
+        model.addBatch(feed(store, mixedEvents()));
+        QSignalSpy removed(&proxy, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy inserted(&proxy, &QAbstractItemModel::rowsInserted);
+        QSignalSpy layout(&proxy, &QAbstractItemModel::layoutChanged);
+        proxy.setQuery(*EventQuery::parse(u"tag:request:*"));
+        QCOMPARE(proxy.rowCount(), 20);
+        proxy.setSchemaFilter("tool.response.v1");
+        proxy.clearQuery();
+        QCOMPARE(proxy.rowCount(), 20);
+        QCOMPARE(removed.count() + inserted.count(), 0);
+        QCOMPARE(layout.count(), 3);
+    }
+
     void proxyCombinesSchemaAndTitles()
     {
         EventsModel model;
