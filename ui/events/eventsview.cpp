@@ -152,6 +152,9 @@ void EventsView::setupTable()
     header->resizeSection(EventsModel::IdColumn, width("00000000\u2026"));
     header->resizeSection(EventsModel::SizeColumn, width("888.8 KiB"));
     header->resizeSection(EventsModel::SourceColumn, width("backfill \u00d78"));
+    // Tags, the widest and most elidable column, goes last and takes the remaining width, so
+    // the narrow columns stay in view in a small window (the user can move it back).
+    header->moveSection(header->visualIndex(EventsModel::TagsColumn), EventsModel::ColumnCount - 1);
     m_table->setSortingEnabled(true);
 }
 
