@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6charts6-dev
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev
   libsimdjson-dev libssl-dev libgl-dev
   libqt6sql6-sqlite qtkeychain-qt6-dev
   clang
