@@ -78,7 +78,7 @@ void MinMaxDownsampler::add(qint64 x, float y)
         // A fresh origin whenever everything was dropped keeps indexes small.
         m_origin = x;
         m_width = m_minWidth;
-        m_buckets.push_back({0, x, x, y, y});
+        m_buckets.push_back({0, x, x, y, y, m_added, m_added});
         m_lastX = x;
         return;
     }
@@ -91,16 +91,18 @@ void MinMaxDownsampler::add(qint64 x, float y)
     }
     Bucket &last = m_buckets.back();
     if (last.index != index) {
-        m_buckets.push_back({index, x, x, y, y});
+        m_buckets.push_back({index, x, x, y, y, m_added, m_added});
         return;
     }
     if (y < last.yLow) {
         last.yLow = y;
         last.xLow = x;
+        last.nLow = m_added;
     }
     if (y > last.yHigh) {
         last.yHigh = y;
         last.xHigh = x;
+        last.nHigh = m_added;
     }
 }
 
@@ -115,10 +117,12 @@ void MinMaxDownsampler::doubleWidth()
             if (b.yLow < m.yLow) {
                 m.yLow = b.yLow;
                 m.xLow = b.xLow;
+                m.nLow = b.nLow;
             }
             if (b.yHigh > m.yHigh) {
                 m.yHigh = b.yHigh;
                 m.xHigh = b.xHigh;
+                m.nHigh = b.nHigh;
             }
         } else {
             merged.push_back(b);
@@ -139,10 +143,9 @@ QList<QPointF> MinMaxDownsampler::points(double xScale, double xOffset, double y
     out.reserve(qsizetype(m_buckets.size()) * 2);
     auto point = [&](qint64 x, float y) { return QPointF(double(x) * xScale + xOffset, double(y) * yScale); };
     for (const Bucket &b : m_buckets) {
-        const bool single = b.xLow == b.xHigh && b.yLow == b.yHigh;
-        if (single) {
+        if (b.nLow == b.nHigh) {
             out.append(point(b.xLow, b.yLow));
-        } else if (b.xLow <= b.xHigh) {
+        } else if (b.nLow < b.nHigh) { // x is non-decreasing in arrival order
             out.append(point(b.xLow, b.yLow));
             out.append(point(b.xHigh, b.yHigh));
         } else {

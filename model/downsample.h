@@ -55,6 +55,8 @@ private:
         qint64 xHigh; // x of the highest sample
         float yLow;
         float yHigh;
+        qint64 nLow;  // arrival order of the two samples, for ties in x
+        qint64 nHigh;
     };
 
     void doubleWidth();

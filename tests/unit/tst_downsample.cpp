@@ -189,6 +189,22 @@ private slots:
         QCOMPARE(ds.points(), QList<QPointF>{QPointF(5, 1)});
     }
 
+    void tiesInXKeepArrivalOrder()
+    {
+        // Two pings in one read: intervals 8 s then 0 s at the same x. A step chart draws the
+        // 8 s plateau only if the 8 comes first.
+        MinMaxDownsampler ds(100, 1000);
+        ds.add(10'000, 5.f);
+        ds.add(18'000, 8.f);
+        ds.add(18'000, 0.f);
+        ds.add(26'000, 8.f);
+        ds.add(26'000, 0.f);
+        ds.add(26'000, 3.f); // neither extreme: dropped
+        QCOMPARE(ds.points(), (QList<QPointF>{{10'000, 5}, {18'000, 8}, {18'000, 0}, {26'000, 8}, {26'000, 0}}));
+        ds.add(26'000, 9.f); // a new high after the low
+        QCOMPARE(ds.points().mid(3), (QList<QPointF>{{26'000, 0}, {26'000, 9}}));
+    }
+
     void pointsAreScaled()
     {
         MinMaxDownsampler ds(10, 1);
