@@ -201,8 +201,10 @@ private slots:
             bar("b3", 1, 700, 800),
         };
         std::reverse(bars.begin(), bars.end()); // input order does not matter
-        const QList<int> rows = packTimelineBars(bars, 3);
+        QList<bool> overflowed;
+        const QList<int> rows = packTimelineBars(bars, 3, 6, &overflowed);
         QCOMPARE(rows, (QList<int>{2, 2, 1}));
+        QCOMPARE(overflowed, (QList<bool>{false, false, false}));
         QHash<QByteArray, int> row;
         for (const TimelineBar &b : std::as_const(bars))
             row.insert(b.key, b.subRow);
@@ -239,8 +241,10 @@ private slots:
         QList<TimelineBar> bars;
         for (int i = 0; i < 10; ++i)
             bars.append(bar(QByteArray::number(i).constData(), 0, i, 1000));
-        const QList<int> rows = packTimelineBars(bars, 1, 4);
-        QCOMPARE(rows, QList<int>{4});
+        QList<bool> overflowed;
+        const QList<int> rows = packTimelineBars(bars, 2, 4, &overflowed);
+        QCOMPARE(rows, (QList<int>{4, 1}));
+        QCOMPARE(overflowed, (QList<bool>{true, false}));
         for (const TimelineBar &b : std::as_const(bars))
             QVERIFY(b.subRow >= 0 && b.subRow < 4);
         QCOMPARE(bars.last().subRow, 3); // the overflow shares the last row

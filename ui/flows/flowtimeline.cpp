@@ -26,6 +26,9 @@ constexpr int kTickIdleMs = 1000;
 constexpr double kDragThresholdPx = 4;
 constexpr double kGutterPx = 150;
 constexpr double kAxisPx = 26;
+// Open requests never end, so each needs its own row; past this many, a lane's last row is shared
+// (and the lanes can be scrolled by dragging).
+constexpr int kMaxRowsPerLane = 10;
 
 } // namespace
 
@@ -53,15 +56,22 @@ FlowTimeline::~FlowTimeline() = default;
 
 const TimelineLayout &FlowTimeline::timelineLayout() const
 {
-    ensurePacked();
+    prepare();
     return m_layout;
 }
 
 QList<TimelineBar> FlowTimeline::bars() const
 {
+    prepare();
+    return m_packed;
+}
+
+void FlowTimeline::prepare() const
+{
     ensurePacked();
     extendOpenBars();
-    return m_packed;
+    if (m_follow && m_tracker)
+        m_layout.follow(m_tracker->now());
 }
 
 QSize FlowTimeline::sizeHint() const
@@ -88,8 +98,7 @@ void FlowTimeline::setFollowNow(bool on)
 
 void FlowTimeline::fitAll()
 {
-    ensurePacked();
-    extendOpenBars();
+    prepare();
     if (m_packed.isEmpty())
         return;
     qint64 first = std::numeric_limits<qint64>::max();
@@ -100,7 +109,6 @@ void FlowTimeline::fitAll()
     }
     setFollowNow(false);
     m_layout.fit(first, last);
-    m_viewInitialised = true;
     update();
 }
 
@@ -114,8 +122,7 @@ void FlowTimeline::setSelectedFlow(const QByteArray &breadcrumbId)
 
 QByteArray FlowTimeline::barAt(const QPointF &pos) const
 {
-    ensurePacked();
-    extendOpenBars();
+    prepare();
     if (!m_layout.plot.contains(pos))
         return {};
     // Later bars paint over earlier ones: the topmost hit wins.
@@ -190,11 +197,6 @@ void FlowTimeline::applyChanges(const FlowChanges &changes)
         if (m_tracker->entityKind(key) == FlowEntity::Request)
             upsertBar(key);
     m_packDirty = true;
-    if (!m_viewInitialised && !m_bars.isEmpty()) {
-        m_viewInitialised = true;
-        if (m_follow)
-            m_layout.follow(m_tracker->now());
-    }
     update();
 }
 
@@ -202,9 +204,7 @@ void FlowTimeline::onTick()
 {
     if (!isVisible() || !m_tracker)
         return;
-    // Open bars grow at paint time (extendOpenBars); following moves the view.
-    if (m_follow)
-        m_layout.follow(m_tracker->now());
+    // Open bars grow and a following view moves at paint time (prepare).
     update();
 }
 
@@ -213,7 +213,7 @@ void FlowTimeline::ensurePacked() const
     if (!m_packDirty)
         return;
     m_packed = m_bars.values();
-    m_layout.laneRows = packTimelineBars(m_packed, int(m_lanes.size()));
+    m_layout.laneRows = packTimelineBars(m_packed, int(m_lanes.size()), kMaxRowsPerLane, &m_laneOverflowed);
     m_layout.clampScroll();
     m_packDirty = false;
 }

@@ -78,6 +78,8 @@ private:
     void onTick();
     int laneFor(const QString &tool);
     void ensurePacked() const;
+    // Packs if needed, grows open bars to now and, when following, moves the view to now.
+    void prepare() const;
     void updatePlotRect();
     QString toolTipFor(const QByteArray &key) const;
     void paintAxis(QPainter &p) const;
@@ -89,11 +91,11 @@ private:
     mutable TimelineLayout m_layout;
     QHash<QByteArray, TimelineBar> m_bars;       // by request key, lane set, rows not yet packed
     mutable QList<TimelineBar> m_packed;
+    mutable QList<bool> m_laneOverflowed; // its last row holds overlapping bars: no labels there
     mutable bool m_packDirty = true;
     QStringList m_lanes;
     QHash<QString, int> m_laneIndex;
     bool m_follow = true;
-    bool m_viewInitialised = false;
     QByteArray m_selected;
     QPointF m_pressPos;
     QPointF m_lastPos;

@@ -43,8 +43,7 @@ QColor mix(const QColor &a, const QColor &b, double t)
 
 void FlowTimeline::paintEvent(QPaintEvent *)
 {
-    ensurePacked();
-    extendOpenBars();
+    prepare();
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect(), palette().base());
@@ -157,6 +156,7 @@ void FlowTimeline::paintBars(QPainter &p) const
         double left = 0;
         double right = -1;
         int style = -1;
+        double labelRight = -1e9; // labels in one row never overlap
     };
     std::vector<Drawn> drawn(size_t(std::max<qsizetype>(1, m_lanes.size())) * 64);
     const TimelineBar *selected = nullptr;
@@ -172,7 +172,9 @@ void FlowTimeline::paintBars(QPainter &p) const
         Drawn &last = drawn[size_t(bar.lane) * 64 + size_t(std::clamp(bar.subRow, 0, 63))];
         if (style == last.style && r.left() >= last.left && r.right() <= last.right + 0.5)
             continue;
-        last = {r.left(), r.right(), style};
+        last.left = r.left();
+        last.right = r.right();
+        last.style = style;
 
         const QColor lane = laneColor(bar.lane, dark);
         const bool isError = bar.state == RequestState::Error;
@@ -204,7 +206,10 @@ void FlowTimeline::paintBars(QPainter &p) const
         }
 
         // A label inside when there is room: the round trip, then the step or request id.
-        const QRectF visible = r.intersected(plot).adjusted(5, 0, -4, 0);
+        if (m_laneOverflowed.value(bar.lane) && bar.subRow == m_layout.laneRows.value(bar.lane) - 1)
+            continue;
+        QRectF visible = r.intersected(plot).adjusted(5, 0, -4, 0);
+        visible.setLeft(std::max(visible.left(), last.labelRight + 6));
         if (visible.width() < kMinLabelWidthPx || !m_tracker)
             continue;
         const FlowRequest *req = m_tracker->request(bar.key);
@@ -222,6 +227,7 @@ void FlowTimeline::paintBars(QPainter &p) const
             continue;
         p.setPen(bar.open && !isError ? pal.color(QPalette::Text) : readableForeground(fill));
         p.drawText(visible, Qt::AlignLeft | Qt::AlignVCenter, label);
+        last.labelRight = visible.left() + metrics.horizontalAdvance(label);
     }
 
     if (selected) {

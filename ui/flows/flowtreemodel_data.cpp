@@ -111,7 +111,8 @@ QVariant FlowTreeModel::data(const QModelIndex &index, int role) const
                 return font;
             }
         }
-        if (column == NameColumn && node->parent == &m_root) {
+        // Flows with structure (a workflow, a request with its response) stand out at the top.
+        if (column == NameColumn && node->parent == &m_root && !node->children.empty()) {
             QFont font;
             font.setBold(true);
             return font;

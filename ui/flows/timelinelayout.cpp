@@ -41,7 +41,7 @@ void extendOpenBar(TimelineBar &bar, qint64 nowNs)
     bar.state = bar.endNs - bar.startNs > bar.timeoutAtNs - bar.startNs ? RequestState::TimedOut : RequestState::Pending;
 }
 
-QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubRows)
+QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubRows, QList<bool> *overflowed)
 {
     std::sort(bars.begin(), bars.end(), [](const TimelineBar &a, const TimelineBar &b) {
         if (a.lane != b.lane)
@@ -52,6 +52,8 @@ QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubR
     });
     maxSubRows = std::max(1, maxSubRows);
     QList<int> rows(std::max(0, laneCount), 1);
+    if (overflowed)
+        *overflowed = QList<bool>(std::max(0, laneCount), false);
     std::vector<qint64> rowEnds;
     int lane = -1;
     for (TimelineBar &bar : bars) {
@@ -73,6 +75,8 @@ QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubR
                 row = int(rowEnds.size()) - 1;
             } else {
                 row = maxSubRows - 1;
+                if (overflowed && bar.lane >= 0 && bar.lane < overflowed->size())
+                    (*overflowed)[bar.lane] = true;
             }
         }
         rowEnds[size_t(row)] = std::max(rowEnds[size_t(row)], end);

@@ -30,8 +30,10 @@ void extendOpenBar(TimelineBar &bar, qint64 nowNs);
 
 // Packs the bars of each lane into rows, greedily by start time: a bar goes to the first row
 // whose last bar ended before it starts. Open bars never end. Beyond maxSubRows, bars share the
-// last row. Sorts `bars` by (lane, start). Returns the number of rows of each lane (>= 1).
-QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubRows = 6);
+// last row, and that lane is marked in *overflowed (when given): its last row has overlapping
+// bars. Sorts `bars` by (lane, start). Returns the number of rows of each lane (>= 1).
+QList<int> packTimelineBars(QList<TimelineBar> &bars, int laneCount, int maxSubRows = 6,
+                            QList<bool> *overflowed = nullptr);
 
 // The timeline's paint maths, free of QWidget so it can be unit-tested: time ↔ x, lane
 // geometry, zoom and pan with clamping, and tick positions.

@@ -41,7 +41,7 @@ PendingView::PendingView(FlowTracker *tracker, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(PendingModel::HintColumn, QHeaderView::Stretch);
     m_table->setIconSize(QSize(12, 12));
     m_table->setColumnWidth(PendingModel::AgeColumn, 80);
-    m_table->setColumnWidth(PendingModel::CountdownColumn, 100);
+    m_table->setColumnWidth(PendingModel::CountdownColumn, 140);
     m_table->setColumnWidth(PendingModel::ToolColumn, 190);
     m_table->setColumnWidth(PendingModel::RequestIdColumn, 220);
     m_table->setColumnWidth(PendingModel::WorkspaceColumn, 130);
