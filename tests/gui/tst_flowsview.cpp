@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QTreeView>
 
+#include <memory>
+
 using namespace rcrt;
 using namespace rcrt::test;
 using rcrt::ui::FlowsView;
@@ -228,6 +230,22 @@ private slots:
             rig.request(i + 1, i * 10, requestContext("echo", QByteArray("f" + QByteArray::number(i)).constData()));
         QTest::qWait(50);
         QCOMPARE(scroll->value(), 0);
+    }
+
+    void trackerMayGoFirst()
+    {
+        // The main window owns the tracker as a member: it is destroyed before the child views.
+        auto rig = std::make_unique<Rig>();
+        auto view = std::make_unique<FlowsView>(&rig->tracker);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        QCOMPARE(feedSample(*rig), 20);
+        view->selectFlow(kSumResponse);
+        rig.reset();
+        QTest::qWait(1100); // model and timeline ticks without a tracker
+        view->timeline()->fitAll();
+        view->timeline()->repaint();
+        view.reset();
     }
 
     void openBarsRunToNow()

@@ -128,6 +128,8 @@ void FlowsView::selectFlow(const QByteArray &breadcrumbId)
 
 void FlowsView::onCurrentChanged()
 {
+    if (!m_tracker)
+        return; // the main window may destroy the tracker before its views
     // The timeline shows requests: a response or agent response selects its request's bar.
     QByteArray key = m_model->breadcrumbIdAt(m_tree->currentIndex());
     for (int depth = 0; depth < 4 && !key.isEmpty() && !m_tracker->request(key); ++depth) {
@@ -151,6 +153,8 @@ void FlowsView::onRowsInserted(const QModelIndex &parent, int first, int last)
 
 void FlowsView::updateSummary()
 {
+    if (!m_tracker)
+        return;
     const qsizetype requests = m_tracker->requestCount();
     m_summary->setText(plural(requests, tr("%1 request"), tr("%1 requests")) + QStringLiteral(" · ")
                        + plural(m_timeline->lanes().size(), tr("%1 tool"), tr("%1 tools")));

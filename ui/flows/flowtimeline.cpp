@@ -267,7 +267,7 @@ QString FlowTimeline::toolTipFor(const QByteArray &key) const
 void FlowTimeline::wheelEvent(QWheelEvent *event)
 {
     const double steps = event->angleDelta().y() != 0 ? event->angleDelta().y() : event->angleDelta().x();
-    if (steps == 0) {
+    if (steps == 0 || !m_tracker) {
         event->ignore();
         return;
     }

@@ -316,6 +316,8 @@ void FlowTreeModel::placeNode(const QByteArray &key, Node *parent, Node *existin
 
 void FlowTreeModel::refreshOpenStates()
 {
+    if (!m_tracker)
+        return;
     // Only a pending request changes state with time alone (to timed out), at its deadline.
     const qint64 now = m_tracker->now();
     for (auto it = m_pendingDeadlines.begin(); it != m_pendingDeadlines.end();) {
