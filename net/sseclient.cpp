@@ -15,6 +15,10 @@
 namespace rcrt {
 
 namespace {
+constexpr qint64 kReadBufferBytes = 8 * 1024 * 1024;
+} // namespace
+
+namespace {
 Q_LOGGING_CATEGORY(lcSse, "rcrt.net.sse")
 
 constexpr int pingIntervalMs = 5000; // the server's ping period (rcrt-protocol.md §3.4)
@@ -143,6 +147,9 @@ void SseClient::connectNow()
         request.setTransferTimeout(std::numeric_limits<int>::max());
 
     m_reply = m_nam->get(request);
+    // Bounded: when this thread falls behind, TCP back-pressure holds the rest at the server
+    // instead of Qt buffering an unbounded backlog in memory.
+    m_reply->setReadBufferSize(kReadBufferBytes);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &SseClient::onMetaDataChanged);
     connect(m_reply, &QNetworkReply::readyRead, this, &SseClient::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &SseClient::onFinished);
