@@ -42,6 +42,19 @@ QString safeKey(const QString &name)
 
 constexpr char kKeychainService[] = "rcrt-console";
 
+#ifdef RCRT_HAVE_KEYCHAIN
+// Keychain jobs are asynchronous; profiles are read and written at connect time, so wait here.
+void runJob(QKeychain::Job &job, const QString &profile)
+{
+    job.setAutoDelete(false);
+    job.setKey(profile);
+    QEventLoop loop;
+    QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
+    job.start();
+    loop.exec();
+}
+#endif
+
 } // namespace
 
 ProfileStore::ProfileStore(QSettings &settings)
@@ -124,12 +137,7 @@ std::optional<QString> SecretStore::readToken(const QString &profile, QString *e
 #ifdef RCRT_HAVE_KEYCHAIN
     if (m_useKeychain) {
         QKeychain::ReadPasswordJob job{QString::fromLatin1(kKeychainService)};
-        job.setAutoDelete(false);
-        job.setKey(profile);
-        QEventLoop loop;
-        QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
-        job.start();
-        loop.exec();
+        runJob(job, profile);
         if (job.error() == QKeychain::NoError)
             return job.textData();
         if (job.error() != QKeychain::EntryNotFound && error)
@@ -153,13 +161,8 @@ bool SecretStore::writeToken(const QString &profile, const QString &token, QStri
 #ifdef RCRT_HAVE_KEYCHAIN
     if (m_useKeychain) {
         QKeychain::WritePasswordJob job{QString::fromLatin1(kKeychainService)};
-        job.setAutoDelete(false);
-        job.setKey(profile);
         job.setTextData(token);
-        QEventLoop loop;
-        QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
-        job.start();
-        loop.exec();
+        runJob(job, profile);
         if (job.error() == QKeychain::NoError)
             return true;
         if (error)
@@ -189,12 +192,7 @@ void SecretStore::removeToken(const QString &profile)
 #ifdef RCRT_HAVE_KEYCHAIN
     if (m_useKeychain) {
         QKeychain::DeletePasswordJob job{QString::fromLatin1(kKeychainService)};
-        job.setAutoDelete(false);
-        job.setKey(profile);
-        QEventLoop loop;
-        QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
-        job.start();
-        loop.exec();
+        runJob(job, profile);
         return;
     }
 #endif

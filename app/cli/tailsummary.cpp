@@ -4,7 +4,6 @@
 #include "app/cli/jsonout.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace rcrt::cli {
 
@@ -16,8 +15,7 @@ void TailSummary::add(const EventBatch &batch)
         ++m_perSchema[e.hasSchema ? e.schemaName : QByteArrayLiteral("(none)")];
         ++m_perSource[sourceName(record.first.source).toUtf8()];
         if (record.first.source == EventSource::Sse) {
-            m_lagMs.push_back(lagMs(record.first.arrivalNs, e.updatedAtNs));
-            m_sorted = false;
+            m_lagMs.push_back(float(lagMs(record.first.arrivalNs, e.updatedAtNs)));
         }
     }
     m_repeats += batch.repeats.size();
@@ -32,16 +30,10 @@ void TailSummary::setConnection(int connects, int reconnects, int backfills)
     m_backfills = backfills;
 }
 
-double TailSummary::lagPercentileMs(double q) const
+PercentileSummary TailSummary::lagSummary() const
 {
-    if (m_lagMs.empty())
-        return 0;
-    if (!m_sorted) {
-        std::sort(m_lagMs.begin(), m_lagMs.end());
-        m_sorted = true;
-    }
-    const auto rank = size_t(std::ceil(q * double(m_lagMs.size())));
-    return m_lagMs[std::clamp<size_t>(rank, 1, m_lagMs.size()) - 1];
+    std::vector<float> copy = m_lagMs; // exactPercentiles reorders its input
+    return exactPercentiles(copy);
 }
 
 QByteArray TailSummary::toText(qint64 elapsedNs) const
@@ -58,9 +50,9 @@ QByteArray TailSummary::toText(qint64 elapsedNs) const
     out += "rejected        " + QByteArray::number(m_rejected) + '\n';
     out += "connects        " + QByteArray::number(m_connects) + " (reconnects "
         + QByteArray::number(m_reconnects) + ", backfills " + QByteArray::number(m_backfills) + ")\n";
-    out += "lag p50/p95/max " + QByteArray::number(lagPercentileMs(0.5), 'f', 1) + " / "
-        + QByteArray::number(lagPercentileMs(0.95), 'f', 1) + " / "
-        + QByteArray::number(lagPercentileMs(1.0), 'f', 1) + " ms\n";
+    const PercentileSummary lag = lagSummary();
+    out += "lag p50/p95/max " + QByteArray::number(lag.p50, 'f', 1) + " / " + QByteArray::number(lag.p95, 'f', 1)
+        + " / " + QByteArray::number(lag.max, 'f', 1) + " ms\n";
     out += "by schema:\n";
     QList<QByteArray> schemas = m_perSchema.keys();
     std::sort(schemas.begin(), schemas.end());
@@ -79,9 +71,9 @@ QByteArray TailSummary::toJson(qint64 elapsedNs) const
     out += ",\"connects\":" + QByteArray::number(m_connects);
     out += ",\"reconnects\":" + QByteArray::number(m_reconnects);
     out += ",\"backfills\":" + QByteArray::number(m_backfills);
-    out += ",\"lag_ms\":{\"p50\":" + QByteArray::number(lagPercentileMs(0.5), 'f', 3)
-        + ",\"p95\":" + QByteArray::number(lagPercentileMs(0.95), 'f', 3)
-        + ",\"max\":" + QByteArray::number(lagPercentileMs(1.0), 'f', 3) + '}';
+    const PercentileSummary lag = lagSummary();
+    out += ",\"lag_ms\":{\"p50\":" + QByteArray::number(lag.p50, 'f', 3) + ",\"p95\":"
+        + QByteArray::number(lag.p95, 'f', 3) + ",\"max\":" + QByteArray::number(lag.max, 'f', 3) + '}';
     out += ",\"by_schema\":{";
     bool first = true;
     for (auto it = m_perSchema.cbegin(); it != m_perSchema.cend(); ++it) {

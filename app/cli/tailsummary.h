@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/eventrecord.h"
+#include "model/percentiles.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -20,15 +21,14 @@ public:
     QByteArray toText(qint64 elapsedNs) const;
     QByteArray toJson(qint64 elapsedNs) const;
 
-    // Nearest-rank percentile of the lag samples in ms (q in [0,1]); 0 without samples.
-    double lagPercentileMs(double q) const;
+    // Nearest-rank p50/p95/p99/max of the stream lags in ms (model/percentiles.h).
+    PercentileSummary lagSummary() const;
     qint64 events() const { return m_events; }
 
 private:
     QHash<QByteArray, qint64> m_perSchema;
     QHash<QByteArray, qint64> m_perSource;
-    mutable std::vector<double> m_lagMs;
-    mutable bool m_sorted = true;
+    std::vector<float> m_lagMs;
     qint64 m_events = 0;
     qint64 m_repeats = 0;
     qint64 m_pings = 0;

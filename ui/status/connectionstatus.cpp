@@ -1,5 +1,7 @@
 #include "ui/status/connectionstatus.h"
 
+#include "model/percentiles.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTimer>
@@ -50,10 +52,8 @@ double StatusFigures::lagP95Ms() const
 {
     if (m_lagsMs.empty())
         return -1;
-    std::vector<double> sorted(m_lagsMs.begin(), m_lagsMs.end());
-    const auto rank = size_t(std::ceil(0.95 * double(sorted.size()))) - 1;
-    std::nth_element(sorted.begin(), sorted.begin() + qsizetype(rank), sorted.end());
-    return sorted[rank];
+    std::vector<float> window(m_lagsMs.begin(), m_lagsMs.end());
+    return exactPercentiles(window).p95;
 }
 
 ConnectionStatus::ConnectionStatus(QWidget *parent)
