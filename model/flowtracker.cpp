@@ -242,17 +242,27 @@ void FlowTracker::noteRunner(const FlowFacts &facts)
     seen = std::max(seen, facts.updatedAtNs);
 }
 
+namespace {
+// The fields every flow entity takes from the event that first shows it.
+template<class Entity>
+Entity freshEntity(const FlowFacts &facts, qint64 &nextOrder)
+{
+    Entity e;
+    e.id = facts.breadcrumbId;
+    e.createdNs = facts.updatedAtNs;
+    e.firstArrivalNs = facts.arrival.arrivalNs;
+    e.order = nextOrder++;
+    return e;
+}
+} // namespace
+
 void FlowTracker::applyRequest(const FlowFacts &facts)
 {
     auto it = m_requests.find(facts.breadcrumbId);
     if (it == m_requests.end()) {
-        FlowRequest fresh;
-        fresh.id = facts.breadcrumbId;
-        fresh.createdNs = facts.updatedAtNs;
+        FlowRequest fresh = freshEntity<FlowRequest>(facts, m_nextOrder);
         fresh.createdKnown = facts.version == 1;
-        fresh.firstArrivalNs = facts.arrival.arrivalNs;
         fresh.firstSource = facts.arrival.source;
-        fresh.order = m_nextOrder++;
         it = m_requests.insert(fresh.id, fresh);
         m_requestOrder.emplace_back(fresh.order, fresh.id);
         m_changes.addedRequests.append(fresh.id);
@@ -308,11 +318,7 @@ void FlowTracker::applyResponse(const FlowFacts &facts)
 {
     auto it = m_responses.find(facts.breadcrumbId);
     if (it == m_responses.end()) {
-        FlowResponse fresh;
-        fresh.id = facts.breadcrumbId;
-        fresh.createdNs = facts.updatedAtNs;
-        fresh.firstArrivalNs = facts.arrival.arrivalNs;
-        fresh.order = m_nextOrder++;
+        const FlowResponse fresh = freshEntity<FlowResponse>(facts, m_nextOrder);
         it = m_responses.insert(fresh.id, fresh);
         // Agent responses that named it before it arrived now have a parent.
         const QList<QByteArray> agents = m_agentsByTrigger.value(fresh.id);
@@ -350,11 +356,7 @@ void FlowTracker::applyAgentResponse(const FlowFacts &facts)
 {
     auto it = m_agents.find(facts.breadcrumbId);
     if (it == m_agents.end()) {
-        FlowAgentResponse fresh;
-        fresh.id = facts.breadcrumbId;
-        fresh.createdNs = facts.updatedAtNs;
-        fresh.firstArrivalNs = facts.arrival.arrivalNs;
-        fresh.order = m_nextOrder++;
+        const FlowAgentResponse fresh = freshEntity<FlowAgentResponse>(facts, m_nextOrder);
         it = m_agents.insert(fresh.id, fresh);
     } else {
         if (facts.version <= it->version)
