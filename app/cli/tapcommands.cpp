@@ -1,7 +1,11 @@
 #include "app/cli/tapcommands.h"
 
+#include "app/cli/ingest.h"
+#include "app/cli/invoke.h"
 #include "app/cli/parsesse.h"
 #include "app/cli/restverbs.h"
+#include "app/cli/runtools.h"
+#include "app/cli/sessioncommands.h"
 #include "app/cli/tail.h"
 #include "app/cli/tapoptions.h"
 
@@ -28,6 +32,19 @@ const QList<Command> &commands()
     static const QList<Command> all{
         {QLatin1String("tail"), QLatin1String("stream events live, reconnecting and backfilling"),
          runTail},
+        {QLatin1String("record"), QLatin1String("record a live session into a session file"),
+         runRecord},
+        {QLatin1String("replay"), QLatin1String("print a session file's events as tail does"),
+         runReplay},
+        {QLatin1String("export"), QLatin1String("write a session file as JSON Lines"), runExport},
+        {QLatin1String("import"), QLatin1String("make a session file from JSON Lines or an SSE capture"),
+         runImport},
+        {QLatin1String("invoke"), QLatin1String("call a tool and print its response and timings"),
+         runInvoke},
+        {QLatin1String("run-tools"), QLatin1String("answer tool requests with the built-in tools"),
+         runRunTools},
+        {QLatin1String("ingest"), QLatin1String("push an SSE capture through the ingest path, timed"),
+         runIngest},
         {QLatin1String("parse-sse"), QLatin1String("run a byte stream through the SSE parser"),
          runParseSse},
         {QLatin1String("list"), QLatin1String("GET /breadcrumbs"), runList},
