@@ -34,6 +34,13 @@ void IngestEngine::connectTo(const ConnectionSettings &settings)
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, settings] { worker->connectTo(settings); });
 }
 
+void IngestEngine::setTap(TapFactory make)
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, make = std::move(make)] {
+        worker->setTap(make ? make() : nullptr);
+    });
+}
+
 void IngestEngine::disconnectFromServer()
 {
     QMetaObject::invokeMethod(m_worker, &IngestWorker::disconnectFromServer);

@@ -7,8 +7,12 @@
 #include <QObject>
 #include <QThread>
 
+#include <functional>
+#include <memory>
+
 namespace rcrt {
 
+class IngestTap;
 class IngestWorker;
 
 // The live ingest path on its own thread (DESIGN.md: the GUI never blocks): a LiveSource feeds
@@ -26,6 +30,12 @@ public:
     // Drops any current connection and connects with these settings (asynchronously).
     void connectTo(const ConnectionSettings &settings);
     void disconnectFromServer();
+
+    // Installs a tap (app/ingestworker.h) that `make` creates on the ingest thread; it sees every
+    // live delivery and log line from then on, across reconnects. An empty function removes
+    // the current tap (destroying it on the ingest thread). Used to record a session.
+    using TapFactory = std::function<std::unique_ptr<IngestTap>()>;
+    void setTap(TapFactory make);
 
     QThread *workerThread() { return &m_thread; }
 

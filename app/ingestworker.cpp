@@ -9,7 +9,23 @@
 namespace rcrt {
 
 IngestWorker::IngestWorker() = default;
-IngestWorker::~IngestWorker() { disconnectFromServer(); }
+IngestWorker::~IngestWorker()
+{
+    disconnectFromServer();
+    m_tap.reset(); // here, on the ingest thread, so a recorder commits its rest
+}
+
+void IngestWorker::setTap(std::unique_ptr<IngestTap> tap)
+{
+    m_tap = std::move(tap);
+}
+
+void IngestWorker::log(const QString &message)
+{
+    if (m_tap)
+        m_tap->onLog(message);
+    emit logMessage(message);
+}
 
 void IngestWorker::connectTo(const ConnectionSettings &settings)
 {
@@ -33,7 +49,7 @@ void IngestWorker::connectTo(const ConnectionSettings &settings)
                 startLive();
         });
         connect(m_tokens.get(), &TokenProvider::refreshFailed, this, [this](const QString &error) {
-            emit logMessage(tr("token request failed: %1").arg(error));
+            log(tr("token request failed: %1").arg(error));
             if (!m_live)
                 emit connectFailed(tr("Could not mint a token at %1/auth/token: %2")
                                        .arg(m_settings.url.toString(), error));
@@ -60,9 +76,13 @@ void IngestWorker::startLive()
     LiveSourceOptions options;
     options.initialHistory = m_settings.initialHistory;
     m_live = std::make_unique<LiveSource>(m_nam.get(), m_settings.url, m_tokens.get(), held, options);
+    connect(m_live.get(), &LiveSource::eventsReceived, this, [this](const QList<StreamEvent> &events) {
+        if (m_tap)
+            m_tap->onEvents(events);
+    });
     connect(m_live.get(), &LiveSource::eventsReceived, m_store.get(), &EventStore::ingestBatch);
     connect(m_store.get(), &EventStore::batchReady, this, &IngestWorker::batchReady);
-    connect(m_live.get(), &LiveSource::logMessage, this, &IngestWorker::logMessage);
+    connect(m_live.get(), &LiveSource::logMessage, this, &IngestWorker::log);
     connect(&m_live->sse(), &SseClient::stateChanged, this, [this](SseClient::State state) {
         emit stateChanged(state, m_live ? m_live->sse().reconnectCount() : 0);
     });
