@@ -40,12 +40,14 @@ struct WaitCriteria
     static std::optional<WaitCriteria> fromJson(const QJsonObject &json, QString *error = nullptr);
     QJsonObject toJson() const;
 
-    // A response to `requestId` as this console's runner writes it (tool.response.v1 tagged
-    // request:<id>). The helper every requester uses.
+    // A response to `requestId`: tool.response.v1 whose context.request_id is requestId. No tag
+    // is required, so the real runner's untagged "not found" errors (§5.2) match as well as this
+    // console's responses (always tagged request:<id>). The helper every requester uses.
     static WaitCriteria responseTo(const QString &requestId);
 };
 
-// The value at a dotted path with [n] indices inside `root`; undefined when absent.
+// The value at a dotted path with [n] indices inside `root` ("output.numbers[0]", "[1].id";
+// a leading "$." as selectors write it is ignored); undefined when absent or malformed.
 QJsonValue valueAtPath(const QJsonValue &root, const QString &path);
 
 } // namespace rcrt
