@@ -1,0 +1,340 @@
+#include "app/session/sessionreader.h"
+
+#include "app/session/sessionrecovery.h"
+#include "app/session/sessionschema.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <vector>
+
+namespace rcrt {
+
+struct SessionReader::Private
+{
+    QString path;
+    QString connection;
+    QSqlDatabase db;
+    std::unique_ptr<QSqlQuery> rangeQuery;
+    std::unique_ptr<QSqlQuery> arrivalQuery;
+    SessionHeader header;
+    QStringList problems;
+    qint64 count = 0;
+    qint64 firstArrival = 0;
+    qint64 lastArrival = 0;
+    // Set when the events are held in memory (a damaged file was recovered page by page);
+    // otherwise row i is the events table's id i.
+    bool inMemory = false;
+    std::vector<StreamEvent> events;
+    QList<SessionLogEntry> log;
+    QList<SessionDetail> details;
+    QList<QPair<qint64, QByteArray>> probes;
+
+    ~Private() { closeDb(); }
+
+    void closeDb()
+    {
+        rangeQuery.reset();
+        arrivalQuery.reset();
+        if (connection.isEmpty())
+            return;
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connection);
+        connection.clear();
+    }
+
+    bool readSqlRange(qint64 from, qint64 to, QList<StreamEvent> &out);
+    void readRangeSkippingBadRows(qint64 from, qint64 to, QList<StreamEvent> &out);
+    qint64 arrivalAt(qint64 row);
+};
+
+namespace {
+
+QString programName()
+{
+    const QString name = QCoreApplication::applicationName();
+    return name.isEmpty() ? QStringLiteral("RCRT Console") : name;
+}
+
+// Header fields from meta key/values; false with *error when the file is not one we may read.
+bool headerFromMeta(const QHash<QString, QString> &meta, int fallbackVersion, SessionHeader &h,
+                    QStringList &problems, QString *error)
+{
+    bool ok = false;
+    int version = meta.value(QStringLiteral("format_version")).toInt(&ok);
+    if (!ok) {
+        version = fallbackVersion;
+        problems << QStringLiteral("the header (meta table) is damaged; the format version comes "
+                                   "from the file header");
+    }
+    if (version > kSessionFormatVersion) {
+        if (error)
+            *error = QStringLiteral("session format %1 is newer than this %2 understands (%3); "
+                                    "update RCRT Console")
+                         .arg(version)
+                         .arg(programName())
+                         .arg(kSessionFormatVersion);
+        return false;
+    }
+    if (version < 1) {
+        if (error)
+            *error = QStringLiteral("unknown session format version %1").arg(version);
+        return false;
+    }
+    h.formatVersion = version;
+    h.appVersion = meta.value(QStringLiteral("app_version"));
+    h.serverUrl = meta.value(QStringLiteral("server_url"));
+    h.startNs = meta.value(QStringLiteral("start_ns")).toLongLong();
+    if (meta.contains(QStringLiteral("clock_offset_ns")))
+        h.clockOffsetNs = meta.value(QStringLiteral("clock_offset_ns")).toLongLong();
+    h.note = meta.value(QStringLiteral("note"));
+    return true;
+}
+
+QString sqlProblem(const QString &what, const QSqlError &e)
+{
+    return QStringLiteral("%1: %2").arg(what, e.text());
+}
+
+} // namespace
+
+SessionReader::SessionReader()
+    : d(std::make_unique<Private>())
+{
+}
+
+SessionReader::~SessionReader() = default;
+
+std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString *error)
+{
+    auto refuse = [error](const QString &message) -> std::unique_ptr<SessionReader> {
+        if (error)
+            *error = message;
+        return nullptr;
+    };
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return refuse(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
+    if (file.size() == 0)
+        return refuse(QStringLiteral("%1 is empty, not a session file").arg(path));
+    const QByteArray magic = file.read(16);
+    file.close();
+    if (magic != QByteArray("SQLite format 3", 16))
+        return refuse(QStringLiteral("%1 is not a session file (not an SQLite database)").arg(path));
+
+    std::unique_ptr<SessionReader> r(new SessionReader);
+    Private &p = *r->d;
+    p.path = path;
+    p.connection = sessionschema::newConnectionName("reader");
+    p.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), p.connection);
+    p.db.setDatabaseName(path);
+    // Read-only: SQLite then never checkpoints or deletes a -wal file, and never writes the
+    // main file; the -wal of a crashed recording is read, not merged.
+    p.db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+
+    bool sqlOk = p.db.open();
+    QString sqlError = sqlOk ? QString() : p.db.lastError().text();
+    QHash<QString, QString> meta;
+    int applicationId = 0;
+    int userVersion = 0;
+    bool headerRead = false;
+    if (sqlOk) {
+        QSqlQuery q(p.db);
+        q.setForwardOnly(true);
+        if (q.exec(QStringLiteral("PRAGMA application_id")) && q.next()) {
+            applicationId = q.value(0).toInt();
+            headerRead = true;
+        }
+        if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
+            userVersion = q.value(0).toInt();
+        if (q.exec(QStringLiteral("SELECT key, value FROM meta"))) {
+            while (q.next())
+                meta.insert(q.value(0).toString(), q.value(1).toString());
+        } else {
+            sqlOk = false;
+            sqlError = q.lastError().text();
+        }
+        if (q.lastError().isValid() && sqlOk) {
+            sqlOk = false;
+            sqlError = q.lastError().text();
+        }
+    }
+    if (headerRead && applicationId != sessionschema::kApplicationId)
+        return refuse(QStringLiteral("%1 is an SQLite database but not an RCRT session").arg(path));
+
+    // Fast path: the events table is whole and its ids are 0..n-1 (the writer's promise).
+    if (sqlOk) {
+        if (!headerFromMeta(meta, userVersion, p.header, p.problems, error))
+            return nullptr;
+        QSqlQuery q(p.db);
+        q.setForwardOnly(true);
+        if (q.exec(QStringLiteral("SELECT count(*), min(id), max(id) FROM events")) && q.next()) {
+            const qint64 n = q.value(0).toLongLong();
+            const bool contiguous =
+                n == 0 || (q.value(1).toLongLong() == 0 && q.value(2).toLongLong() == n - 1);
+            if (contiguous)
+                p.count = n;
+            else
+                sqlOk = false, sqlError = QStringLiteral("event ids are not contiguous");
+        } else {
+            sqlOk = false;
+            sqlError = q.lastError().text();
+        }
+    }
+    if (sqlOk) {
+        QSqlQuery q(p.db);
+        q.setForwardOnly(true);
+        if (q.exec(QStringLiteral("SELECT at_ns, kind, text FROM log ORDER BY id"))) {
+            while (q.next())
+                p.log.append({q.value(0).toLongLong(), sessionLogKindFromName(q.value(1).toString()),
+                              q.value(2).toString()});
+        }
+        if (q.lastError().isValid())
+            p.problems << sqlProblem(QStringLiteral("connection log unreadable"), q.lastError());
+        if (q.exec(QStringLiteral("SELECT at_ns, breadcrumb_id, version, full_json FROM details ORDER BY id"))) {
+            while (q.next())
+                p.details.append({q.value(0).toLongLong(), q.value(1).toString().toUtf8(),
+                                  q.value(2).toInt(), q.value(3).toByteArray()});
+        }
+        if (q.lastError().isValid())
+            p.problems << sqlProblem(QStringLiteral("breadcrumb details unreadable"), q.lastError());
+        if (q.exec(QStringLiteral("SELECT at_ns, json FROM probes ORDER BY id"))) {
+            while (q.next())
+                p.probes.append({q.value(0).toLongLong(), q.value(1).toByteArray()});
+        }
+        if (q.lastError().isValid())
+            p.problems << sqlProblem(QStringLiteral("probe results unreadable"), q.lastError());
+        p.rangeQuery = std::make_unique<QSqlQuery>(p.db);
+        p.rangeQuery->setForwardOnly(true);
+        p.rangeQuery->prepare(QStringLiteral(
+            "SELECT arrival_ns, source, raw FROM events WHERE id >= ? AND id < ? ORDER BY id"));
+        p.arrivalQuery = std::make_unique<QSqlQuery>(p.db);
+        p.arrivalQuery->setForwardOnly(true);
+        p.arrivalQuery->prepare(QStringLiteral("SELECT arrival_ns FROM events WHERE id = ?"));
+        if (p.count > 0) {
+            p.firstArrival = p.arrivalAt(0);
+            p.lastArrival = p.arrivalAt(p.count - 1);
+        }
+        return r;
+    }
+
+    // Damaged: read what the pages still hold.
+    p.closeDb();
+    RecoveredSession rec = recoverSessionPages(path);
+    if (!rec.isSession)
+        return refuse(QStringLiteral("%1 is not a readable session file (%2)")
+                          .arg(path, rec.problems.isEmpty() ? sqlError : rec.problems.join(QStringLiteral("; "))));
+    p.problems << QStringLiteral("SQLite could not read the file whole (%1); recovered what the "
+                                 "pages still hold")
+                      .arg(sqlError);
+    p.problems << rec.problems;
+    if (!headerFromMeta(rec.meta, rec.userVersion, p.header, p.problems, error))
+        return nullptr;
+    p.inMemory = true;
+    p.events = std::move(rec.events);
+    p.count = qint64(p.events.size());
+    if (p.count > 0) {
+        p.firstArrival = p.events.front().arrivalNs;
+        p.lastArrival = p.events.back().arrivalNs;
+    }
+    p.log = rec.log;
+    p.details = rec.details;
+    p.probes = rec.probes;
+    return r;
+}
+
+qint64 SessionReader::Private::arrivalAt(qint64 row)
+{
+    if (inMemory)
+        return events[size_t(row)].arrivalNs;
+    arrivalQuery->bindValue(0, row);
+    if (arrivalQuery->exec() && arrivalQuery->next()) {
+        const qint64 v = arrivalQuery->value(0).toLongLong();
+        arrivalQuery->finish();
+        return v;
+    }
+    arrivalQuery->finish();
+    return -1; // unreadable row: seeks treat it as "before"
+}
+
+bool SessionReader::Private::readSqlRange(qint64 from, qint64 to, QList<StreamEvent> &out)
+{
+    const qsizetype start = out.size();
+    rangeQuery->bindValue(0, from);
+    rangeQuery->bindValue(1, to);
+    bool ok = rangeQuery->exec();
+    while (ok && rangeQuery->next()) {
+        StreamEvent e;
+        e.arrivalNs = rangeQuery->value(0).toLongLong();
+        e.source = EventSource(rangeQuery->value(1).toInt());
+        e.raw = rangeQuery->value(2).toByteArray();
+        out.append(std::move(e));
+    }
+    ok = ok && !rangeQuery->lastError().isValid() && out.size() - start == to - from;
+    rangeQuery->finish();
+    if (!ok)
+        out.resize(start);
+    return ok;
+}
+
+// Halves a failing range down to single rows, so one bad page costs only its rows.
+void SessionReader::Private::readRangeSkippingBadRows(qint64 from, qint64 to, QList<StreamEvent> &out)
+{
+    if (from >= to || readSqlRange(from, to, out))
+        return;
+    if (to - from == 1) {
+        problems << QStringLiteral("event %1 is unreadable (damaged page)").arg(from);
+        return;
+    }
+    const qint64 mid = from + (to - from) / 2;
+    readRangeSkippingBadRows(from, mid, out);
+    readRangeSkippingBadRows(mid, to, out);
+}
+
+QList<StreamEvent> SessionReader::readEvents(qint64 from, qint64 count)
+{
+    QList<StreamEvent> out;
+    from = std::max<qint64>(from, 0);
+    const qint64 to = std::min(d->count, from + std::max<qint64>(count, 0));
+    if (from >= to)
+        return out;
+    out.reserve(to - from);
+    if (d->inMemory) {
+        out.append(QList<StreamEvent>(d->events.begin() + from, d->events.begin() + to));
+        return out;
+    }
+    d->readRangeSkippingBadRows(from, to, out);
+    return out;
+}
+
+qint64 SessionReader::indexAtOrAfter(qint64 arrivalNs)
+{
+    qint64 lo = 0;
+    qint64 hi = d->count;
+    while (lo < hi) {
+        const qint64 mid = lo + (hi - lo) / 2;
+        if (d->arrivalAt(mid) < arrivalNs)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const SessionHeader &SessionReader::header() const { return d->header; }
+QStringList SessionReader::problems() const { return d->problems; }
+qint64 SessionReader::eventCount() const { return d->count; }
+qint64 SessionReader::firstArrivalNs() const { return d->firstArrival; }
+qint64 SessionReader::lastArrivalNs() const { return d->lastArrival; }
+QList<SessionLogEntry> SessionReader::log() const { return d->log; }
+QList<SessionDetail> SessionReader::details() const { return d->details; }
+QList<QPair<qint64, QByteArray>> SessionReader::probes() const { return d->probes; }
+
+} // namespace rcrt
