@@ -2,6 +2,7 @@
 
 #include "app/session/sessionschema.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -81,7 +82,7 @@ struct SessionWriter::Private
     void meta(const QString &key, const QString &value)
     {
         setMeta->bindValue(0, key);
-        setMeta->bindValue(1, value);
+        setMeta->bindValue(1, value.isNull() ? QStringLiteral("") : value); // NOT NULL column
         if (!setMeta->exec())
             fail(QStringLiteral("meta %1").arg(key), setMeta->lastError());
     }
@@ -100,15 +101,20 @@ SessionWriter::~SessionWriter()
 std::unique_ptr<SessionWriter> SessionWriter::create(const QString &path, const SessionHeader &header,
                                                      QString *error)
 {
-    auto setError = [error](const QString &message) {
-        if (error)
-            *error = message;
-    };
     if (QFileInfo::exists(path)) {
-        setError(QStringLiteral("%1 exists; a session is never overwritten").arg(path));
+        if (error)
+            *error = QStringLiteral("%1 exists; a session is never overwritten").arg(path);
         return nullptr;
     }
     std::unique_ptr<SessionWriter> w(new SessionWriter);
+    // A failure leaves nothing behind: the half-made file is ours, so it goes.
+    auto setError = [&w, error, path](const QString &message) {
+        if (error)
+            *error = message;
+        w.reset();
+        for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+            QFile::remove(path + QLatin1String(suffix));
+    };
     Private &p = *w->d;
     p.path = path;
     p.connection = sessionschema::newConnectionName("writer");
