@@ -126,8 +126,8 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
         return refuse(QStringLiteral("%1 is empty, not a session file").arg(path));
     const QByteArray magic = file.read(16);
     file.close();
-    if (magic != QByteArray("SQLite format 3", 16))
-        return refuse(QStringLiteral("%1 is not a session file (not an SQLite database)").arg(path));
+    // A damaged first page looks like "not SQLite" too; the page scan below tells them apart.
+    const bool sqliteMagic = magic == QByteArray("SQLite format 3", 16);
 
     std::unique_ptr<SessionReader> r(new SessionReader);
     Private &p = *r->d;
@@ -139,8 +139,10 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
     // main file; the -wal of a crashed recording is read, not merged.
     p.db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
 
-    bool sqlOk = p.db.open();
-    QString sqlError = sqlOk ? QString() : p.db.lastError().text();
+    bool sqlOk = sqliteMagic && p.db.open();
+    QString sqlError = sqlOk ? QString()
+        : sqliteMagic        ? p.db.lastError().text()
+                             : QStringLiteral("no SQLite header");
     QHash<QString, QString> meta;
     int applicationId = 0;
     int userVersion = 0;
@@ -228,6 +230,8 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
     // Damaged: read what the pages still hold.
     p.closeDb();
     RecoveredSession rec = recoverSessionPages(path);
+    if (!rec.isSession && !sqliteMagic)
+        return refuse(QStringLiteral("%1 is not a session file (not an SQLite database)").arg(path));
     if (!rec.isSession)
         return refuse(QStringLiteral("%1 is not a readable session file (%2)")
                           .arg(path, rec.problems.isEmpty() ? sqlError : rec.problems.join(QStringLiteral("; "))));

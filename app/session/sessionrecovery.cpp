@@ -230,6 +230,8 @@ private:
                 payload.append(reinterpret_cast<const char *>(ov + 4), take);
                 next = be(ov, 4);
             }
+            if (next != 0) // the chain must end where the payload does: else a page was overwritten
+                return false;
         }
         const auto values = decodeRecord(payload);
         if (!values)
