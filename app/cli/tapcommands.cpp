@@ -1,8 +1,10 @@
 #include "app/cli/tapcommands.h"
 
+#include "app/cli/diagnose.h"
 #include "app/cli/ingest.h"
 #include "app/cli/invoke.h"
 #include "app/cli/parsesse.h"
+#include "app/cli/probe.h"
 #include "app/cli/restverbs.h"
 #include "app/cli/runtools.h"
 #include "app/cli/sessioncommands.h"
@@ -43,6 +45,10 @@ const QList<Command> &commands()
          runInvoke},
         {QLatin1String("run-tools"), QLatin1String("answer tool requests with the built-in tools"),
          runRunTools},
+        {QLatin1String("probe"), QLatin1String("time probe breadcrumbs through write, stream and local bus"),
+         runProbe},
+        {QLatin1String("diagnose"), QLatin1String("explain delivery problems, live or from a session file"),
+         runDiagnose},
         {QLatin1String("ingest"), QLatin1String("push an SSE capture through the ingest path, timed"),
          runIngest},
         {QLatin1String("parse-sse"), QLatin1String("run a byte stream through the SSE parser"),
