@@ -65,16 +65,23 @@ BreadcrumbWrite *BreadcrumbWriter::create(const QJsonObject &body, const QString
     return write;
 }
 
-void BreadcrumbWriter::finishCreate(BreadcrumbWrite *write, const QJsonObject &body, const RestResult &result)
+bool BreadcrumbWriter::acknowledge(BreadcrumbWrite *write, const RestResult &result)
 {
     WriteReport &r = write->m_report;
     r.ackNs = nowNs();
     r.httpStatus = result.status;
-    if (!result.ok()) {
-        r.error = result.error;
-        finish(write);
+    if (result.ok())
+        return true;
+    r.error = result.error;
+    finish(write);
+    return false;
+}
+
+void BreadcrumbWriter::finishCreate(BreadcrumbWrite *write, const QJsonObject &body, const RestResult &result)
+{
+    if (!acknowledge(write, result))
         return;
-    }
+    WriteReport &r = write->m_report;
     r.id = result.createdId();
     if (r.id.isEmpty()) {
         r.error = QStringLiteral("create answered without an id: %1").arg(QString::fromUtf8(result.body.left(200)));
@@ -100,14 +107,8 @@ BreadcrumbWrite *BreadcrumbWriter::update(const QString &id, const QJsonObject &
 void BreadcrumbWriter::finishUpdate(BreadcrumbWrite *write, const QString &id, const QJsonObject &body,
                                     std::optional<int> ifMatch, const RestResult &result)
 {
-    WriteReport &r = write->m_report;
-    r.ackNs = nowNs();
-    r.httpStatus = result.status;
-    if (!result.ok()) {
-        r.error = result.error;
-        finish(write);
+    if (!acknowledge(write, result))
         return;
-    }
     // PATCH answers {"ok":true} without the new version (§1.3). With If-Match it is known; the
     // envelope is known when the body replaced all of it. Otherwise read the breadcrumb back.
     if (ifMatch && body.contains(kTags) && body.contains(kSchema) && body.contains(kContext)) {

@@ -83,6 +83,8 @@ signals:
     void written(const rcrt::WriteReport &report);
 
 private:
+    // Records the answer; on failure finishes the write and returns false.
+    bool acknowledge(BreadcrumbWrite *write, const RestResult &result);
     void finishCreate(BreadcrumbWrite *write, const QJsonObject &body, const RestResult &result);
     void finishUpdate(BreadcrumbWrite *write, const QString &id, const QJsonObject &body,
                       std::optional<int> ifMatch, const RestResult &result);

@@ -2,8 +2,7 @@
 
 #include "app/cli/interrupt.h"
 #include "app/cli/tapconnection.h"
-#include "app/livesource.h"
-#include "app/localnode.h"
+#include "app/localwiring.h"
 #include "model/eventstore.h"
 
 #include <QCommandLineParser>
@@ -113,14 +112,9 @@ int runInvoke(const TapOptions &options, const QStringList &rawArgs)
         return 1;
     }
     EventStore store;
-    HeldState held;
-    held.latestVersion = [&store](QByteArrayView id) { return store.latestVersion(id); };
-    held.serverHighWaterNs = [&store] { return std::max(store.maxUpdatedAtNs(), store.lastPingTsNs()); };
-    LiveSource live(&connection->nam(), options.url, &connection->tokens(), held);
+    LiveSource live(&connection->nam(), options.url, &connection->tokens(), heldStateOf(store));
     LocalNode node(&connection->rest(), &connection->tokens());
-    QObject::connect(&live, &LiveSource::eventsReceived, &store, &EventStore::ingestBatch);
-    QObject::connect(&live, &LiveSource::eventsReceived, &node, &LocalNode::feed);
-    QObject::connect(&node, &LocalNode::localEvents, &store, &EventStore::ingestBatch);
+    connectLocalNode(live, store, node);
     QObject::connect(&node, &LocalNode::logMessage, &node, [&err](const QString &m) {
         err << "# " << m << '\n';
         err.flush();

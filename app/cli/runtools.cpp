@@ -2,8 +2,7 @@
 
 #include "app/cli/interrupt.h"
 #include "app/cli/tapconnection.h"
-#include "app/livesource.h"
-#include "app/localnode.h"
+#include "app/localwiring.h"
 #include "model/eventstore.h"
 
 #include <QCommandLineParser>
@@ -116,16 +115,11 @@ int runRunTools(const TapOptions &options, const QStringList &rawArgs)
     EventStore::Options storeOptions;
     storeOptions.maxEvents = 200'000; // dedupe memory for the backfill's held state
     EventStore store(storeOptions);
-    HeldState held;
-    held.latestVersion = [&store](QByteArrayView id) { return store.latestVersion(id); };
-    held.serverHighWaterNs = [&store] { return std::max(store.maxUpdatedAtNs(), store.lastPingTsNs()); };
     LiveSourceOptions liveOptions;
     liveOptions.initialHistory = args.history;
-    LiveSource live(&connection->nam(), options.url, &connection->tokens(), held, liveOptions);
+    LiveSource live(&connection->nam(), options.url, &connection->tokens(), heldStateOf(store), liveOptions);
     LocalNode node(&connection->rest(), &connection->tokens());
-    QObject::connect(&live, &LiveSource::eventsReceived, &store, &EventStore::ingestBatch);
-    QObject::connect(&live, &LiveSource::eventsReceived, &node, &LocalNode::feed);
-    QObject::connect(&node, &LocalNode::localEvents, &store, &EventStore::ingestBatch);
+    connectLocalNode(live, store, node);
     QObject::connect(&live, &LiveSource::logMessage, &node, log);
     QObject::connect(&node, &LocalNode::logMessage, &node, log);
     QObject::connect(&node, &LocalNode::runnerExecuted, &node,

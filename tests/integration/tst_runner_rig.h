@@ -2,8 +2,7 @@
 // events back into the store) against rcrt-sim, plus small test tools implementing rcrt::Tool.
 #pragma once
 
-#include "app/livesource.h"
-#include "app/localnode.h"
+#include "app/localwiring.h"
 #include "model/eventstore.h"
 #include "model/jsonsplit.h"
 #include "net/restclient.h"
@@ -97,17 +96,12 @@ struct ConsoleRig
         : rest(&nam, url, nullptr)
         , node(&rest)
     {
-        HeldState held;
-        held.latestVersion = [this](QByteArrayView id) { return store.latestVersion(id); };
-        held.serverHighWaterNs = [this] { return std::max(store.maxUpdatedAtNs(), store.lastPingTsNs()); };
         LiveSourceOptions options;
         options.initialHistory = initialHistory;
         options.sse.backoff.initialMs = 50;
         options.sse.backoff.capMs = 400;
-        live = std::make_unique<LiveSource>(&nam, url, nullptr, held, options);
-        QObject::connect(live.get(), &LiveSource::eventsReceived, &store, &EventStore::ingestBatch);
-        QObject::connect(live.get(), &LiveSource::eventsReceived, &node, &LocalNode::feed);
-        QObject::connect(&node, &LocalNode::localEvents, &store, &EventStore::ingestBatch);
+        live = std::make_unique<LiveSource>(&nam, url, nullptr, heldStateOf(store), options);
+        connectLocalNode(*live, store, node);
     }
     ~ConsoleRig() { live->stop(); }
 
