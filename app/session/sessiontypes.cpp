@@ -62,6 +62,8 @@ QString scrubCredentials(QString text)
                                           QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression bearer(QStringLiteral("(Bearer\\s+)[A-Za-z0-9._~+/=-]+"),
                                            QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression userInfo(QStringLiteral("([A-Za-z][A-Za-z0-9+.-]*://)[^/\\s@]+@"));
+    text.replace(userInfo, QStringLiteral("\\1"));
     text.replace(token, QStringLiteral("\\1***"));
     text.replace(bearer, QStringLiteral("\\1***"));
     return text;

@@ -48,7 +48,8 @@ struct SessionDetail
 // The server URL as it may be stored: no user name or password, no `token` / `access_token`
 // query item (a session file is handed around; it must never carry a credential).
 QString sanitizeServerUrl(const QUrl &url);
-// A log line as it may be stored: `token=…` values and `Bearer …` credentials masked.
+// A log line as it may be stored: user info in URLs removed, `token=…` values and
+// `Bearer …` credentials masked.
 QString scrubCredentials(QString text);
 
 } // namespace rcrt
