@@ -4,6 +4,7 @@
 #include "app/runner/tools/echotool.h"
 #include "app/runner/tools/randomtool.h"
 #include "app/runner/tools/timertool.h"
+#include "app/runner/tools/workflowtool.h"
 #include "model/jsonschema.h"
 
 #include <QJsonDocument>
@@ -19,6 +20,7 @@ ToolRegistry ToolRegistry::builtins()
     registry.add(std::make_unique<RandomTool>());
     registry.add(std::make_unique<CalculatorTool>());
     registry.add(std::make_unique<TimerTool>());
+    registry.add(std::make_unique<WorkflowTool>());
     return registry;
 }
 

@@ -25,7 +25,7 @@ public:
     ToolRegistry(ToolRegistry &&) noexcept = default;
     ToolRegistry &operator=(ToolRegistry &&) noexcept = default;
 
-    // echo, random, calculator, timer.
+    // echo, random, calculator, timer, workflow.
     static ToolRegistry builtins();
 
     // Adds `tool`, replacing a tool of the same name.

@@ -77,11 +77,11 @@ private slots:
     void allowListedBuiltins()
     {
         QCOMPARE(m_registry.names(),
-                 (QStringList{u"calculator"_s, u"echo"_s, u"random"_s, u"timer"_s}));
+                 (QStringList{u"calculator"_s, u"echo"_s, u"random"_s, u"timer"_s, u"workflow"_s}));
         QVERIFY(m_registry.find(u"shell"_s) == nullptr);
         QCOMPARE(m_registry.checkRequest(u"shell"_s, obj(R"({"cmd":"rm -rf /"})")),
                  u"tool \"shell\" is not available in this runner (allowed: calculator, echo, "
-                 u"random, timer)"_s);
+                 u"random, timer, workflow)"_s);
         QVERIFY(m_registry.checkRequest(u"Echo"_s, obj(R"({"message":"x"})")).startsWith(u"tool \"Echo\""));
     }
 
@@ -120,6 +120,7 @@ private slots:
         }
         QCOMPARE(m_registry.find(u"timer"_s)->timeoutMs(), 65'000);
         QCOMPARE(m_registry.find(u"echo"_s)->timeoutMs(), 5'000);
+        QCOMPARE(m_registry.find(u"workflow"_s)->timeoutMs(), 600'000);
     }
 
     // Each advertised example is valid input and (for deterministic tools) gives its output.
