@@ -2,6 +2,7 @@
 
 #include "app/cli/sessioncommands.h"
 
+#include "app/cli/sessionargs.h"
 #include "app/session/sessioninterchange.h"
 
 #include <QCommandLineParser>
@@ -12,31 +13,6 @@
 #include <cstdio>
 
 namespace rcrt::cli {
-
-namespace {
-
-// Parses `args` for `command`; returns false (printing help or an error) when it should stop.
-bool parse(QCommandLineParser &parser, const QString &command, const QStringList &args, bool &help)
-{
-    parser.addHelpOption();
-    QTextStream err(stderr);
-    if (!parser.parse(QStringList{QStringLiteral("rcrt-tap ") + command} + args)) {
-        err << "rcrt-tap " << command << ": " << parser.errorText() << '\n';
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        help = true;
-        return false;
-    }
-    if (parser.positionalArguments().size() != 1) {
-        err << "rcrt-tap " << command << ": give exactly one input file\n";
-        return false;
-    }
-    return true;
-}
-
-} // namespace
 
 int runExport(const TapOptions &, const QStringList &args)
 {
@@ -50,7 +26,7 @@ int runExport(const TapOptions &, const QStringList &args)
          QStringLiteral("OUT")},
     });
     bool help = false;
-    if (!parse(parser, QStringLiteral("export"), args, help))
+    if (!parseSessionCommand(parser, QStringLiteral("export"), args, 1, &help))
         return help ? 0 : 2;
     QTextStream err(stderr);
     if (!parser.isSet(QStringLiteral("jsonl"))) {
@@ -101,7 +77,7 @@ int runImport(const TapOptions &, const QStringList &args)
          QStringLiteral("FILE")},
     });
     bool help = false;
-    if (!parse(parser, QStringLiteral("import"), args, help))
+    if (!parseSessionCommand(parser, QStringLiteral("import"), args, 1, &help))
         return help ? 0 : 2;
     QTextStream err(stderr);
     const QString output = parser.value(QStringLiteral("output"));

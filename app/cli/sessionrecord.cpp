@@ -3,6 +3,7 @@
 
 #include "app/cli/eventformat.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/sessionargs.h"
 #include "app/cli/sessioncommands.h"
 #include "app/cli/tapconnection.h"
 #include "app/livesource.h"
@@ -37,7 +38,6 @@ bool parseRecordArgs(const QStringList &args, RecordArgs &out, bool &help)
         "Record a live session (every delivery with its arrival time, the connection log and a "
         "clock-offset estimate) into a session file. Ctrl-C stops cleanly; commits happen every "
         "250 ms, so even a crash keeps all but the last quarter second."));
-    parser.addHelpOption();
     parser.addOptions({
         {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The session file to create."), QStringLiteral("FILE")},
         {QStringLiteral("duration"), QStringLiteral("Stop after S seconds."), QStringLiteral("S")},
@@ -45,20 +45,9 @@ bool parseRecordArgs(const QStringList &args, RecordArgs &out, bool &help)
         {QStringLiteral("print"), QStringLiteral("Also print the events as tail does.")},
         {QStringLiteral("note"), QStringLiteral("A note for the session header."), QStringLiteral("TEXT")},
     });
+    if (!parseSessionCommand(parser, QStringLiteral("record"), args, 0, &help))
+        return false;
     QTextStream err(stderr);
-    if (!parser.parse(QStringList{QStringLiteral("rcrt-tap record")} + args)) {
-        err << "rcrt-tap record: " << parser.errorText() << '\n';
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        help = true;
-        return false;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << "rcrt-tap record: unexpected argument '" << parser.positionalArguments().first() << "'\n";
-        return false;
-    }
     out.output = parser.value(QStringLiteral("output"));
     if (out.output.isEmpty()) {
         err << "rcrt-tap record: -o FILE is required\n";

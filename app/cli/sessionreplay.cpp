@@ -2,6 +2,7 @@
 
 #include "app/cli/eventformat.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/sessionargs.h"
 #include "app/cli/sessioncommands.h"
 #include "app/session/sessionreader.h"
 #include "model/eventstore.h"
@@ -33,27 +34,15 @@ bool parseReplayArgs(const QStringList &args, ReplayArgs &out, bool &help)
     parser.setApplicationDescription(QStringLiteral(
         "Print a session file's events as tail does (source 'replay'), at the recorded arrival "
         "offsets divided by the speed."));
-    parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The session file."));
     parser.addOptions({
         {QStringLiteral("speed"), QStringLiteral("X times the recorded pace (0.01 to 10000), or max."),
          QStringLiteral("X|max")},
         {QStringLiteral("pings"), QStringLiteral("Print pings too.")},
     });
+    if (!parseSessionCommand(parser, QStringLiteral("replay"), args, 1, &help))
+        return false;
     QTextStream err(stderr);
-    if (!parser.parse(QStringList{QStringLiteral("rcrt-tap replay")} + args)) {
-        err << "rcrt-tap replay: " << parser.errorText() << '\n';
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        help = true;
-        return false;
-    }
-    if (parser.positionalArguments().size() != 1) {
-        err << "rcrt-tap replay: give exactly one session FILE\n";
-        return false;
-    }
     out.file = parser.positionalArguments().first();
     if (parser.isSet(QStringLiteral("speed"))) {
         const QString speed = parser.value(QStringLiteral("speed"));

@@ -150,6 +150,8 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
     if (sqlOk) {
         QSqlQuery q(p.db);
         q.setForwardOnly(true);
+        // Map the file instead of copying pages through read(): whole-file reads get faster.
+        q.exec(QStringLiteral("PRAGMA mmap_size=%1").arg(qint64(1) << 40));
         if (q.exec(QStringLiteral("PRAGMA application_id")) && q.next()) {
             applicationId = q.value(0).toInt();
             headerRead = true;
@@ -177,10 +179,19 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
             return nullptr;
         QSqlQuery q(p.db);
         q.setForwardOnly(true);
-        if (q.exec(QStringLiteral("SELECT count(*), min(id), max(id) FROM events")) && q.next()) {
-            const qint64 n = q.value(0).toLongLong();
-            const bool contiguous =
-                n == 0 || (q.value(1).toLongLong() == 0 && q.value(2).toLongLong() == n - 1);
+        // Three queries: SQLite answers count(*) alone from the b-tree pages and min/max alone
+        // from its ends; the combined query would read every row.
+        qint64 n = -1;
+        qint64 minId = 0;
+        qint64 maxId = -1;
+        if (q.exec(QStringLiteral("SELECT count(*) FROM events")) && q.next())
+            n = q.value(0).toLongLong();
+        if (n > 0 && q.exec(QStringLiteral("SELECT min(id) FROM events")) && q.next())
+            minId = q.value(0).toLongLong();
+        if (n > 0 && q.exec(QStringLiteral("SELECT max(id) FROM events")) && q.next())
+            maxId = q.value(0).toLongLong();
+        if (n >= 0 && !q.lastError().isValid()) {
+            const bool contiguous = n == 0 || (minId == 0 && maxId == n - 1);
             if (contiguous)
                 p.count = n;
             else
