@@ -442,6 +442,18 @@ void EventStore::flush()
         emit batchReady(batch);
 }
 
+void EventStore::discardPending()
+{
+    Private &p = *d;
+    p.timer->stop();
+    p.pendingFirstNewSeq = -1;
+    p.pendingRepeats.clear();
+    p.pendingPings.clear();
+    p.pendingOthers.clear();
+    p.pendingRejects.clear();
+    p.pendingEvicted = 0;
+}
+
 qsizetype EventStore::size() const
 {
     return qsizetype(d->records.size());

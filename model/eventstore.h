@@ -89,6 +89,9 @@ public slots:
     void ingestBatch(const QList<rcrt::StreamEvent> &events);
     // Emits batchReady now if anything changed since the last batch.
     void flush();
+    // Forgets what the next batch would carry, without emitting it: for a bulk load whose
+    // consumers read the store itself (a replay), so no batch of everything is ever built.
+    void discardPending();
 
 signals:
     void batchReady(const rcrt::EventBatch &batch);
