@@ -3,7 +3,10 @@
 #include "app/cli/tapoptions.h"
 #include "app/profiles.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
 
 namespace rcrt {
 
@@ -63,6 +66,7 @@ ConsoleLaunch planConsoleLaunch(QStringList args, const ProfileStore &profiles, 
             break;
         }
     }
+    launch.replayDemo = args.removeAll(QStringLiteral("--replay-demo")) > 0;
     const bool explicitConnection = hasConnectionOption(args);
     cli::TapOptions options;
     if (!cli::extractGlobalOptions(args, options, launch.error)) {
@@ -77,6 +81,8 @@ ConsoleLaunch planConsoleLaunch(QStringList args, const ProfileStore &profiles, 
         }
         launch.files += rest;
     }
+    if (launch.replayDemo || !launch.files.isEmpty())
+        return launch; // a replay: nothing to connect to
     if (explicitConnection) {
         launch.settings = fromTapOptions(options, &launch.error);
         if (!launch.error.isEmpty()) {
@@ -102,6 +108,38 @@ ConsoleLaunch planConsoleLaunch(QStringList args, const ProfileStore &profiles, 
     launch.settings = loaded->settings;
     launch.profileName = profile;
     return launch;
+}
+
+QString findDemoSession(const QString &applicationDir, QString *error)
+{
+    const QString name = QStringLiteral("demo.rcrtsession");
+    QStringList candidates;
+    if (const QString env = qEnvironmentVariable("RCRT_DEMO_SESSION"); !env.isEmpty())
+        candidates << env;
+    const QDir bin(applicationDir);
+    candidates << bin.filePath(QStringLiteral("../share/rcrt-console/") + name)
+               << bin.filePath(name)
+               // build trees: <source>/build/<preset>/app/rcrt-console, <source>/build-x/app/…
+               << bin.filePath(QStringLiteral("../../resources/") + name)
+               << bin.filePath(QStringLiteral("../../../resources/") + name);
+    for (const QString &path : std::as_const(candidates)) {
+        if (QFileInfo(path).isFile())
+            return QFileInfo(path).canonicalFilePath();
+    }
+    const QString embedded = QStringLiteral(":/rcrt/") + name;
+    if (QFile::exists(embedded)) {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::TempLocation);
+        const QString copy = QDir(dir).filePath(QStringLiteral("rcrt-console-") + name);
+        QFile::remove(copy);
+        if (QFile::copy(embedded, copy)) {
+            QFile::setPermissions(copy, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            return copy;
+        }
+    }
+    if (error)
+        *error = QStringLiteral("the demo session (%1) was not found; looked in: %2")
+                     .arg(name, candidates.join(QStringLiteral(", ")));
+    return {};
 }
 
 } // namespace rcrt

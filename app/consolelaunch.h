@@ -21,10 +21,18 @@ struct ConsoleLaunch
     QString profileName; // the profile it came from, if any
     bool askUser = false; // show the connection dialog
     QString error; // bad arguments: show it, then ask
-    QStringList files; // positional arguments (session files, later)
+    QStringList files; // positional arguments: session files to replay (the first is opened)
+    bool replayDemo = false; // --replay-demo: replay the bundled demo session
 };
 
+// A session file or --replay-demo means a replay: no connection, no dialog.
 ConsoleLaunch planConsoleLaunch(QStringList arguments, const ProfileStore &profiles,
                                 const SecretStore &secrets);
+
+// The bundled demo session (resources/demo.rcrtsession): $RCRT_DEMO_SESSION, then the
+// installed data (<prefix>/share/rcrt-console), then the source tree next to the build tree,
+// then the copy embedded in the binary (written once to a temporary file, since SQLite reads
+// files). Empty, with `error` set, when none is found.
+QString findDemoSession(const QString &applicationDir, QString *error);
 
 } // namespace rcrt

@@ -2,6 +2,7 @@
 
 #include "app/ingestengine.h"
 #include "app/profiles.h"
+#include "app/replayengine.h"
 #include "model/flowtracker.h"
 #include "net/restclient.h"
 #include "net/tokenprovider.h"
@@ -12,20 +13,36 @@
 #include "ui/flows/flowsview.h"
 #include "ui/inspector/inspectorview.h"
 #include "ui/pending/pendingview.h"
+#include "ui/replay/recordingcontroller.h"
+#include "ui/replay/replaybar.h"
+#include "ui/replay/replayfeeder.h"
 #include "ui/status/connectionstatus.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace rcrt::ui {
 
@@ -54,7 +71,42 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_flows, tr("&Flows"));
     m_tabs->addTab(m_pending, tr("&Pending requests"));
     m_tabs->addTab(m_charts, tr("&Latency"));
-    setCentralWidget(m_tabs);
+
+    // Above the tabs: a dismissible message bar (replay problems) and the replay controls.
+    m_replay = std::make_unique<ReplayEngine>();
+    m_messageBar = new QFrame(this);
+    m_messageBar->setObjectName(QStringLiteral("messageBar"));
+    m_messageBar->setAutoFillBackground(true);
+    {
+        QPalette p = m_messageBar->palette();
+        p.setColor(QPalette::Window, QColor(0xff, 0xf3, 0xcd));
+        p.setColor(QPalette::WindowText, QColor(0x66, 0x4d, 0x03));
+        m_messageBar->setPalette(p);
+        auto *row = new QHBoxLayout(m_messageBar);
+        row->setContentsMargins(8, 4, 4, 4);
+        m_messageLabel = new QLabel(m_messageBar);
+        m_messageLabel->setWordWrap(true);
+        m_messageLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        row->addWidget(m_messageLabel, 1);
+        auto *close = new QToolButton(m_messageBar);
+        close->setObjectName(QStringLiteral("messageBarClose"));
+        close->setText(tr("Dismiss"));
+        close->setAutoRaise(true);
+        row->addWidget(close);
+        connect(close, &QToolButton::clicked, m_messageBar, &QWidget::hide);
+    }
+    m_messageBar->hide();
+    m_replayBar = new ReplayBar(m_replay.get(), this);
+    m_replayBar->hide();
+    auto *central = new QWidget(this);
+    auto *column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_messageBar);
+    column->addWidget(m_replayBar);
+    column->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+    setAcceptDrops(true);
 
     m_inspector = new InspectorView(this);
     m_inspector->setRestClient(m_rest.get());
@@ -76,6 +128,38 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_status = new ConnectionStatus(this);
     statusBar()->addPermanentWidget(m_status, 1);
+    m_sessionLabel = new QLabel(this);
+    m_sessionLabel->setObjectName(QStringLiteral("sessionStatus"));
+    statusBar()->addPermanentWidget(m_sessionLabel);
+    m_sessionLabel->hide();
+
+    m_feeder = new ReplayFeeder(m_replay.get(), m_events, m_tracker.get(), m_pending, m_charts, this);
+    m_recording = new RecordingController(m_engine.get(), this);
+    connect(m_recording, &RecordingController::countChanged, this, &MainWindow::updateRecordingStatus);
+    connect(m_recording, &RecordingController::failed, this, [this](const QString &error) {
+        appendLog(tr("recording failed: %1").arg(error));
+        updateRecordingStatus();
+        QMessageBox *box = new QMessageBox(QMessageBox::Warning, tr("Recording failed"), error, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    connect(m_inspector, &InspectorView::fullFetched, m_recording, &RecordingController::addDetail);
+    connect(m_replay.get(), &ReplayEngine::loadProgress, this, [this](qint64 done, qint64 total) {
+        if (m_progress) {
+            m_progress->setMaximum(int(std::min<qint64>(total, 1 << 30)));
+            m_progress->setValue(int(std::min<qint64>(done, 1 << 30)));
+        }
+    });
+    connect(m_replay.get(), &ReplayEngine::loaded, this, &MainWindow::onReplayLoaded);
+    connect(m_replay.get(), &ReplayEngine::loadFailed, this, [this](const QString &error) {
+        delete std::exchange(m_progress, nullptr);
+        appendLog(tr("replay: %1").arg(error));
+        showMessage(error);
+    });
+    connect(m_replayBar, &ReplayBar::positionTextChanged, this, [this](const QString &text) {
+        if (m_replaying)
+            m_sessionLabel->setText(text);
+    });
 
     connect(m_engine.get(), &IngestEngine::batchReady, this, &MainWindow::onBatch);
     connect(m_engine.get(), &IngestEngine::stateChanged, this, &MainWindow::onState);
@@ -89,11 +173,16 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_pending, &PendingView::breadcrumbActivated, this, &MainWindow::showBreadcrumb);
 
     createMenus();
+    createReplayActions();
     restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_recording->stop();
+    m_replay->close();
+}
 
 void MainWindow::createMenus()
 {
@@ -103,6 +192,24 @@ void MainWindow::createMenus()
     m_disconnectAction = file->addAction(tr("&Disconnect"), this, &MainWindow::disconnectFromServer);
     m_disconnectAction->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
     m_disconnectAction->setEnabled(false);
+    file->addSeparator();
+    QAction *open = file->addAction(tr("&Open session…"), this, &MainWindow::chooseSession);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fillRecentMenu();
+    m_recordAction = file->addAction(tr("&Record…"));
+    m_recordAction->setCheckable(true);
+    m_recordAction->setShortcut(QKeySequence(tr("Ctrl+R")));
+    m_recordAction->setEnabled(false);
+    m_recordAction->setToolTip(tr("Record the live connection into a session file"));
+    connect(m_recordAction, &QAction::triggered, this, [this](bool on) {
+        if (on)
+            startRecording();
+        else
+            stopRecording();
+        m_recordAction->setChecked(isRecording());
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -145,6 +252,8 @@ bool MainWindow::chooseConnection()
 
 void MainWindow::connectTo(const ConnectionSettings &settings, const QString &profileName)
 {
+    leaveReplay();
+    stopRecording(); // a recording belongs to one server
     m_serverLabel = profileName.isEmpty() || profileName == settings.url.toString()
         ? settings.url.toString()
         : QStringLiteral("%1 (%2)").arg(profileName, settings.url.toString());
@@ -170,14 +279,20 @@ void MainWindow::connectTo(const ConnectionSettings &settings, const QString &pr
     }
     m_rest->setBaseUrl(settings.url);
     m_engine->connectTo(settings);
+    m_connected = true;
+    m_recording->setServerUrl(settings.url);
     m_disconnectAction->setEnabled(true);
+    m_recordAction->setEnabled(true);
     appendLog(tr("connecting to %1").arg(m_serverLabel));
 }
 
 void MainWindow::disconnectFromServer()
 {
+    stopRecording();
     m_engine->disconnectFromServer();
+    m_connected = false;
     m_disconnectAction->setEnabled(false);
+    m_recordAction->setEnabled(false);
     appendLog(tr("disconnected by the user"));
 }
 
@@ -210,6 +325,7 @@ void MainWindow::appendLog(const QString &line)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    stopRecording();
     m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_settings->setValue(QStringLiteral("window/state"), saveState());
     m_engine->disconnectFromServer();

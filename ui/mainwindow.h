@@ -4,6 +4,7 @@
 #include "model/eventrecord.h"
 #include "net/sseclient.h"
 
+#include <QDateTime>
 #include <QMainWindow>
 #include <QNetworkAccessManager>
 
@@ -13,10 +14,15 @@ class QPlainTextEdit;
 class QSettings;
 class QTabWidget;
 class QAction;
+class QLabel;
+class QMenu;
+class QProgressDialog;
+class QMimeData;
 
 namespace rcrt {
 class FlowTracker;
 class IngestEngine;
+class ReplayEngine;
 class ProfileStore;
 class RestClient;
 class SecretStore;
@@ -31,6 +37,9 @@ class FlowsView;
 class InspectorView;
 class LatencyChartsView;
 class PendingView;
+class RecordingController;
+class ReplayBar;
+class ReplayFeeder;
 
 // The operator's window (issue 3): events, flows, pending requests and latency charts as tabs,
 // the inspector on the right, the connection log below, connection state in the status bar.
@@ -51,6 +60,21 @@ public:
     // Opens the connection dialog; connects when the user accepts.
     bool chooseConnection();
 
+    // Replay (issue 5): opens a session file (read only) and replays it in every view; any
+    // live connection is dropped. False, with a dialog, when the file is refused (missing,
+    // not a session, a newer format); loading then goes on with a progress bar.
+    bool openSession(const QString &path);
+    bool chooseSession(); // File > Open…
+    void leaveReplay();
+    bool isReplaying() const { return m_replaying; }
+    QStringList recentSessions() const;
+
+    // Recording the live connection (File > Record…). The file name is asked when empty.
+    bool startRecording(const QString &path = {});
+    void stopRecording();
+    bool isRecording() const;
+    static QString defaultRecordingName(const QString &server, const QDateTime &when);
+
     EventsView *eventsView() const { return m_events; }
     FlowsView *flowsView() const { return m_flows; }
     PendingView *pendingView() const { return m_pending; }
@@ -59,14 +83,31 @@ public:
     ConnectionStatus *connectionStatus() const { return m_status; }
     FlowTracker *flowTracker() const { return m_tracker.get(); }
     QTabWidget *tabs() const { return m_tabs; }
+    ReplayEngine *replayEngine() const { return m_replay.get(); }
+    ReplayFeeder *replayFeeder() const { return m_feeder; }
+    ReplayBar *replayBar() const { return m_replayBar; }
+    RecordingController *recording() const { return m_recording; }
+    QWidget *messageBar() const { return m_messageBar; }
+    QString messageText() const;
+    QPlainTextEdit *logView() const { return m_log; }
+    QLabel *sessionStatusLabel() const { return m_sessionLabel; }
     ProfileStore &profiles() { return *m_profiles; }
     SecretStore &secrets() { return *m_secrets; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createMenus();
+    void createReplayActions();
+    void onReplayLoaded();
+    void showMessage(const QString &text);
+    void rememberSession(const QString &path);
+    void fillRecentMenu();
+    void updateRecordingStatus();
+    static QString sessionPathFromDrop(const QMimeData *mime);
     void onBatch(const EventBatch &batch);
     void onState(SseClient::State state, int reconnects);
     void showBreadcrumb(const QByteArray &breadcrumbId);
@@ -91,7 +132,21 @@ private:
     QPlainTextEdit *m_log = nullptr;
     ConnectionStatus *m_status = nullptr;
     QAction *m_disconnectAction = nullptr;
+    QAction *m_recordAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
     QString m_serverLabel;
+    bool m_connected = false;
+
+    std::unique_ptr<ReplayEngine> m_replay;
+    ReplayFeeder *m_feeder = nullptr;
+    ReplayBar *m_replayBar = nullptr;
+    QWidget *m_messageBar = nullptr;
+    QLabel *m_messageLabel = nullptr;
+    QLabel *m_sessionLabel = nullptr; // replay position, or the recording's count
+    QProgressDialog *m_progress = nullptr;
+    QList<QAction *> m_replayActions; // keys active only while replaying
+    RecordingController *m_recording = nullptr;
+    bool m_replaying = false;
 };
 
 } // namespace rcrt::ui

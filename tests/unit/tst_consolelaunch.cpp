@@ -1,7 +1,9 @@
 #include "app/consolelaunch.h"
 #include "app/profiles.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -93,6 +95,60 @@ private slots:
 
         l = plan({QStringLiteral("--profile=staging")});
         QCOMPARE(l.settings->url, QUrl(QStringLiteral("http://staging:8081")));
+    }
+
+    void sessionFileMeansReplay()
+    {
+        ConnectionProfile p;
+        p.name = QStringLiteral("prod");
+        p.settings.url = QUrl(QStringLiteral("http://prod:8081"));
+        m_profiles->save(p);
+        m_profiles->setLastUsed(p.name);
+
+        auto l = plan({QStringLiteral("/tmp/incident.rcrtsession")});
+        QCOMPARE(l.files, QStringList{QStringLiteral("/tmp/incident.rcrtsession")});
+        QVERIFY(!l.settings); // a replay does not connect to the last profile
+        QVERIFY(!l.askUser);
+        QVERIFY(!l.replayDemo);
+        QVERIFY(l.error.isEmpty());
+
+        l = plan({QStringLiteral("--replay-demo")});
+        QVERIFY(l.replayDemo);
+        QVERIFY(l.files.isEmpty());
+        QVERIFY(!l.settings);
+        QVERIFY(!l.askUser);
+        QVERIFY(l.error.isEmpty());
+
+        l = plan({});
+        QVERIFY(!l.replayDemo);
+        QCOMPARE(l.profileName, QStringLiteral("prod")); // without a file: the last profile, as before
+    }
+
+    void demoSessionIsFound()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("build/app")));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("resources")));
+        qunsetenv("RCRT_DEMO_SESSION");
+        const QString bin = dir.filePath(QStringLiteral("build/app"));
+        QString error;
+        // Nothing there (and nothing embedded in the test): a clear message naming the file.
+        if (!QFile::exists(QStringLiteral(":/rcrt/demo.rcrtsession"))) {
+            QVERIFY(findDemoSession(bin, &error).isEmpty());
+            QVERIFY2(error.contains(QStringLiteral("demo.rcrtsession")), qPrintable(error));
+        }
+        // The source tree next to the build tree.
+        QFile demo(dir.filePath(QStringLiteral("resources/demo.rcrtsession")));
+        QVERIFY(demo.open(QIODevice::WriteOnly));
+        demo.close();
+        QCOMPARE(findDemoSession(bin, &error), QFileInfo(demo.fileName()).canonicalFilePath());
+        // The environment wins.
+        QFile other(dir.filePath(QStringLiteral("other.rcrtsession")));
+        QVERIFY(other.open(QIODevice::WriteOnly));
+        other.close();
+        qputenv("RCRT_DEMO_SESSION", other.fileName().toUtf8());
+        QCOMPARE(findDemoSession(bin, &error), QFileInfo(other.fileName()).canonicalFilePath());
+        qunsetenv("RCRT_DEMO_SESSION");
     }
 
     void unknownOptionIsReported()

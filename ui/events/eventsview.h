@@ -55,6 +55,8 @@ public:
 
 public slots:
     void addBatch(const rcrt::EventBatch &batch);
+    // A replay stepping back (EventsModel::rewind), including what pause holds back.
+    void rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs);
     void setPaused(bool paused);
     void togglePaused() { setPaused(!m_paused); }
     void setFollowTail(bool on);

@@ -252,6 +252,7 @@ void InspectorView::onFull(quint64 generation, const RestResult &result)
         emit metadataLoaded(id, false);
         return;
     }
+    emit fullFetched(id, m_record.envelope.version, result.body);
     m_metadata->showFull(full, m_record.envelope.version);
     if (m_record.context().isEmpty() && full.value(QLatin1String("version")).toInt() == m_record.envelope.version) {
         const QJsonValue context = full.value(QLatin1String("context"));

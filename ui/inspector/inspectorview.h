@@ -74,6 +74,8 @@ public slots:
 signals:
     void metadataLoaded(const QByteArray &breadcrumbId, bool ok);
     void historyLoaded(const QByteArray &breadcrumbId, bool ok);
+    // A /full answer as fetched, for a recording of the session (issue 5 item 1).
+    void fullFetched(const QByteArray &breadcrumbId, qint32 version, const QByteArray &body);
 
 private:
     void showContext(QByteArrayView context);
