@@ -9,6 +9,7 @@
 #include "support/simprocess.h"
 
 #include <QJsonArray>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -115,6 +116,19 @@ struct ConsoleRig
         return !live->isBackfilling() || QTest::qWaitFor([this] { return !live->isBackfilling(); }, 10000);
     }
 };
+
+// Runs the event loop until `invocation` finishes. Unlike QTest::qWaitFor / QTRY_*, which sleep
+// between polls, this lets every network event through at once, so timelines are not stretched.
+inline bool waitFinished(ToolInvocation *invocation, int timeoutMs = 20000)
+{
+    if (invocation->isFinished())
+        return true;
+    QEventLoop loop;
+    QObject::connect(invocation, &ToolInvocation::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return invocation->isFinished();
+}
 
 // Every breadcrumb of `schema` on the server, with context (unauthenticated list).
 inline QList<QJsonObject> listWithContext(RestClient &rest, const QString &schema, const QString &tag = {})
