@@ -63,7 +63,17 @@ StreamConnection::StreamConnection(QTcpSocket *socket, const Identity &identity,
         startEnding(); // "after 0 events": the stream ends right after its first ping
 }
 
-StreamConnection::~StreamConnection() = default;
+// One line per stream with what it was handed, so a client's count can be checked against it
+// (tests/bench/run.sh: zero loss end to end). Logged here because a shutdown by signal
+// destroys open streams without a disconnect.
+StreamConnection::~StreamConnection()
+{
+    const double spanS = double(qMax<qint64>(0, m_lastEventMs - m_firstEventMs)) / 1000.0;
+    qCInfo(lcStream).noquote() << QStringLiteral("stream of agent %1 wrote %2 breadcrumb events in %3 s")
+                                      .arg(m_identity.agent.toString(QUuid::WithoutBraces))
+                                      .arg(m_eventsOut)
+                                      .arg(spanS, 0, 'f', 3);
+}
 
 void StreamConnection::deliver(const QByteArray &frame, int copies)
 {
@@ -105,6 +115,9 @@ void StreamConnection::emitBreadcrumb(const QByteArray &frame)
     if (m_faults.stallAfter >= 0 && m_eventsOut >= m_faults.stallAfter)
         return; // stalled: only pings flow from now on
     ++m_eventsOut;
+    m_lastEventMs = m_clock.elapsed();
+    if (m_firstEventMs < 0)
+        m_firstEventMs = m_lastEventMs;
     output(frame);
     if (m_faults.garbageEvery > 0 && m_eventsOut % m_faults.garbageEvery == 0)
         output(kGarbage[m_garbageCount++ % 3]);

@@ -79,6 +79,8 @@ private:
     QByteArray m_pending; // ready to write
     QByteArray m_split;   // --split-frames: bytes still to write piece by piece
     qint64 m_eventsOut = 0;
+    qint64 m_firstEventMs = -1; // on m_clock: the span of breadcrumb output, for the close log
+    qint64 m_lastEventMs = -1;
     qint64 m_garbageCount = 0;
     bool m_flushScheduled = false;
     bool m_ending = false;
