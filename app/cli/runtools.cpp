@@ -90,7 +90,7 @@ QString executionLine(const RunnerExecution &e)
         .arg(e.tool, e.requestId, e.requestBreadcrumbId, sourceName(e.source),
              e.ok ? QStringLiteral("success") : QStringLiteral("error: ") + e.error)
         .arg(e.queuedMs).arg(e.executionMs)
-        .arg(e.responseId.isEmpty() ? QStringLiteral("-") : e.responseId);
+        .arg(e.writeError.isEmpty() ? e.responseId : QStringLiteral("NOT WRITTEN (") + e.writeError + u')');
 }
 
 } // namespace

@@ -406,8 +406,7 @@ void ToolsRunner::respond(const std::shared_ptr<Job> &job, const ToolResult &res
             e.skipped = true;
         } else {
             ++m_stats.responseWriteErrors;
-            e.ok = false;
-            e.error = QStringLiteral("response not written: %1").arg(report.error);
+            e.writeError = report.error;
             emit logMessage(QStringLiteral("response to %1 not written: %2").arg(job->requestId, report.error));
         }
         emit executed(e);

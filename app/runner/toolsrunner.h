@@ -59,7 +59,8 @@ struct RunnerExecution
     EventSource source = EventSource::Sse; // the delivery that triggered it
     bool skipped = false; // a response already existed
     bool ok = false;
-    QString error;
+    QString error; // the tool's (or the request check's) error, as answered
+    QString writeError; // the response could not be written (then nobody got an answer)
     qint64 queuedMs = 0; // waiting for a slot
     qint64 executionMs = 0;
     QString responseId;

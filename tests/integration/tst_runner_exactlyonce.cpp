@@ -133,6 +133,30 @@ private slots:
         QCOMPARE(console.node.runner()->stats().done, qint64(5));
     }
 
+    void answeredByAnotherRunnerBeforeWeStarted()
+    {
+        SimProcess sim; // with rcrt-sim's own simulated tools-runner
+        QVERIFY2(sim.start({QStringLiteral("--quiet")}), qPrintable(sim.error()));
+        QNetworkAccessManager nam;
+        RestClient other(&nam, sim.url(), nullptr);
+        QStringList ids;
+        for (int i = 0; i < 4; ++i) {
+            const QString id = QStringLiteral("theirs-%1").arg(i);
+            createRequest(other, QStringLiteral("echo"), QJsonObject{{QStringLiteral("message"), id}}, id);
+            ids << id;
+        }
+        QVERIFY(waitForResponses(other, ids));
+        // Our runner re-lists them at start; the lookup finds the other runner's answers (which
+        // used no idempotency key of ours), so it answers none of them again.
+        ConsoleRig console(sim.url(), 100);
+        console.node.setRunnerEnabled(true, testRunnerOptions());
+        QVERIFY(console.start());
+        QTRY_COMPARE_WITH_TIMEOUT(console.node.runner()->stats().alreadyAnswered, qint64(4), 10000);
+        QTest::qWait(300);
+        verifyExactlyOnce(other, ids);
+        QCOMPARE(console.node.runner()->stats().done, qint64(0));
+    }
+
     void restartInTheMiddle()
     {
         SimProcess sim;
