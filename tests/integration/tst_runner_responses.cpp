@@ -4,6 +4,9 @@
 
 #include "tst_runner_rig.h"
 
+#include "model/decoder.h"
+#include "net/tokenprovider.h"
+
 #include <QRegularExpression>
 
 using namespace rcrt;
@@ -181,6 +184,40 @@ private slots:
         QVERIFY(partialReport.localEvent.raw.contains("\"ünïcode\"") || partialReport.localEvent.raw.contains("ünïcode"));
         QTRY_COMPARE_WITH_TIMEOUT(m_console->store.latestVersion(id), 3, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(m_console->store.recordBySeq(*m_console->store.seqOf(id, 3))->arrivalCount() == 2, 5000);
+    }
+
+    void localPayloadCarriesTheTokensOwner()
+    {
+        const QByteArray owner("00000000-0000-0000-0000-0000000000ab");
+        const auto b64 = [](const QByteArray &json) {
+            return json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        TokenProvider tokens(&m_nam);
+        tokens.setStaticToken(QString::fromLatin1(b64(R"({"alg":"RS256"})") + '.'
+                                                  + b64(R"({"sub":"00000000-0000-0000-0000-0000000000cc","owner_id":")" + owner + R"("})")
+                                                  + ".sig"));
+        LocalBus bus;
+        const QJsonObject body{{QStringLiteral("title"), QStringLiteral("owned")},
+                               {QStringLiteral("tags"), QJsonArray{}},
+                               {QStringLiteral("context"), QStringLiteral("a scalar context")}};
+        for (TokenProvider *provider : {&tokens, static_cast<TokenProvider *>(nullptr)}) {
+            BreadcrumbWriter writer(m_other.get(), &bus, provider);
+            QSignalSpy done(writer.create(body), &BreadcrumbWrite::finished);
+            QVERIFY(done.wait(5000));
+            const WriteReport r = done.first().first().value<WriteReport>();
+            QVERIFY2(r.ok(), qPrintable(r.error));
+            Decoder decoder;
+            QString error;
+            const auto envelope = decoder.decode(r.localEvent.raw, &error);
+            QVERIFY2(envelope, qPrintable(error));
+            QCOMPARE(envelope->breadcrumbId, r.id.toLatin1());
+            QCOMPARE(envelope->version, 1);
+            QVERIFY(!envelope->hasSchema); // schema_name null, as the server sends it
+            QCOMPARE(envelope->contextIn(r.localEvent.raw).toByteArray(), QByteArray("\"a scalar context\""));
+            QCOMPARE(envelope->hasOwner, provider != nullptr);
+            if (provider)
+                QCOMPARE(envelope->ownerId, owner);
+        }
     }
 
     void failedWritesReportAndPublishNothing()
