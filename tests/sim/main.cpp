@@ -3,6 +3,7 @@
 #include "simlog.h"
 #include "simoptions.h"
 #include "simserver.h"
+#include "timestamps.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -18,6 +19,7 @@ int main(int argc, char **argv)
     const auto options = rcrt::sim::parseSimOptions(QCoreApplication::arguments());
     if (!options)
         return 2;
+    rcrt::sim::setClockSkewMicros(options->clockSkewMs * 1000);
     QLoggingCategory::setFilterRules(options->quiet ? QStringLiteral("rcrt.sim*.debug=false\nrcrt.sim*.info=false")
                                                     : QStringLiteral("rcrt.sim*.debug=false"));
     qSetMessagePattern(QStringLiteral("rcrt-sim %{time hh:mm:ss.zzz} %{type} %{category}: %{message}"));

@@ -52,6 +52,8 @@ constexpr Flag kFlags[] = {
                                     "text/event-stream."},
     {"max-breadcrumbs", "N", "Keep at most N breadcrumbs, evicting the least recently updated "
                              "silently like hygiene (default 200000)."},
+    {"clock-skew-ms", "MS", "Fault: the server's clock (updated_at, ping ts) runs MS ahead of this "
+                            "machine's; negative: behind."},
     {"quiet", nullptr, "Log warnings only."},
 };
 
@@ -133,6 +135,7 @@ std::optional<SimOptions> parseSimOptions(const QStringList &arguments)
         && readNumber(parser, "jwt-leeway-s", o.jwtLeewayS, 0, 1000000)
         && readNumber(parser, "stream-status", o.streamStatus, 100, 599)
         && readNumber(parser, "max-breadcrumbs", o.maxBreadcrumbs, 1, 100000000)
+        && readNumber(parser, "clock-skew-ms", o.clockSkewMs, -86400000, 86400000)
         && readUuid(parser, "owner-id", o.ownerId) && readUuid(parser, "agent-id", o.agentId);
     if (!ok)
         return std::nullopt;

@@ -38,6 +38,7 @@ struct SimOptions
     int streamStatus = 0; // 0 = stream normally
     QByteArray streamContentType = "text/event-stream";
     int maxBreadcrumbs = 200000;
+    qint64 clockSkewMs = 0; // the server clock's offset from the machine's
     bool quiet = false;
 };
 

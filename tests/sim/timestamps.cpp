@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QString>
 
+#include <atomic>
 #include <chrono>
 
 namespace rcrt::sim {
@@ -65,10 +66,16 @@ qint64 appendSecondsPart(char *&p, qint64 micros)
 
 } // namespace
 
+namespace {
+std::atomic<qint64> g_clockSkewMicros{0};
+} // namespace
+
+void setClockSkewMicros(qint64 skew) { g_clockSkewMicros = skew; }
+
 qint64 nowMicros()
 {
     using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() + g_clockSkewMicros;
 }
 
 void appendTimestamp(QByteArray &out, qint64 micros)

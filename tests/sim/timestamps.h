@@ -6,7 +6,10 @@
 namespace rcrt::sim {
 
 // Microseconds since the Unix epoch: the resolution Postgres stores timestamps with.
+// Includes the --clock-skew-ms offset: the simulated server's (and DB's) clock.
 qint64 nowMicros();
+// --clock-skew-ms: the server clock runs this far ahead (negative: behind) of the machine's.
+void setClockSkewMicros(qint64 skew);
 
 // RFC 3339 UTC with `Z` and chrono's AutoSi fraction: 0, 3 or 6 digits from microseconds
 // (rcrt-protocol.md §3.4, §4.3), e.g. 2025-10-03T02:55:46.436840Z, …46.120Z, …46Z.
