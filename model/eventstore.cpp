@@ -109,6 +109,9 @@ struct EventStore::Private
     QList<OtherRecord> pendingOthers;
     QList<RejectRecord> pendingRejects;
     qint64 pendingEvicted = 0;
+    // The records array of the last batch, kept for the next one when no receiver held on to
+    // it: a fresh multi-megabyte array per batch cost page faults and heap trimming each time.
+    QList<EventRecord> spareRecords;
     QTimer *timer = nullptr; // a child of the store, so moveToThread takes it along
     QElapsedTimer pendingSince; // since the first change not yet in a batch
 
@@ -425,6 +428,7 @@ void EventStore::flush()
     if (p.pendingFirstNewSeq >= 0) {
         // Records evicted before this flush are left out; firstHeldSeq tells consumers.
         const qint64 from = std::max(p.pendingFirstNewSeq, p.firstSeq);
+        batch.records = std::exchange(p.spareRecords, {});
         batch.records.reserve(qsizetype(p.nextSeq() - from));
         for (qint64 seq = from; seq < p.nextSeq(); ++seq)
             batch.records.append(p.materialise(seq, p.records[size_t(seq - p.firstSeq)], false));
@@ -440,6 +444,10 @@ void EventStore::flush()
     batch.counters = p.counters;
     if (!batch.isEmpty())
         emit batchReady(batch);
+    if (!batch.records.isDetached())
+        return; // a receiver holds it (queued connection): it is theirs now
+    batch.records.clear(); // keeps the capacity
+    p.spareRecords = std::move(batch.records);
 }
 
 void EventStore::discardPending()

@@ -6,6 +6,9 @@
 #include <QByteArrayView>
 #include <QHashFunctions>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -25,10 +28,18 @@ public:
     // Returns the key of `text`, adding it if new, and takes one reference.
     Key acquire(std::string_view text)
     {
+        // Most texts repeat event after event (owner, schemas, workspace tags): a small
+        // direct-mapped cache of recent keys skips the full hash and the table probe.
+        Key &recent = m_recent[recentSlot(text)];
+        if (recent != 0 && m_entries[recent].refs > 0 && equals(recent, text)) {
+            ++m_entries[recent].refs;
+            return recent;
+        }
         const quint32 hash = hashOf(text);
         Key key = m_index.find(hash, [&](quint32 k) { return equals(k, text); });
         if (key != FlatIndex::kNone) {
             ++m_entries[key].refs;
+            recent = key;
             return key;
         }
         if (!m_free.empty()) {
@@ -43,6 +54,7 @@ public:
         entry.refs = 1;
         entry.hash = hash;
         m_index.insert(hash, key);
+        recent = key;
         return key;
     }
 
@@ -88,6 +100,20 @@ private:
         quint32 hash = 0;
     };
 
+    // From the length and the first and last 8 bytes: cheap, and enough to keep the few
+    // frequent texts apart.
+    static size_t recentSlot(std::string_view text)
+    {
+        quint64 head = 0;
+        quint64 tail = 0;
+        const size_t n = text.size();
+        std::memcpy(&head, text.data(), std::min<size_t>(n, 8));
+        if (n > 8)
+            std::memcpy(&tail, text.data() + n - 8, 8);
+        const quint64 mixed = (head ^ (tail * 0x9E3779B97F4A7C15ULL) ^ n) * 0xFF51AFD7ED558CCDULL;
+        return size_t(mixed >> (64 - kRecentBits));
+    }
+
     static quint32 hashOf(std::string_view text)
     {
         const size_t h = qHash(QByteArrayView(text.data(), qsizetype(text.size())));
@@ -100,9 +126,12 @@ private:
         return std::string_view(stored.constData(), size_t(stored.size())) == text;
     }
 
+    static constexpr int kRecentBits = 6;
+
     std::vector<Entry> m_entries;
     FlatIndex m_index;
     std::vector<Key> m_free;
+    std::array<Key, size_t(1) << kRecentBits> m_recent{}; // 0: empty
 };
 
 } // namespace rcrt

@@ -54,6 +54,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_done = 0;
     qint64 m_skipped = 0; // writes the schedule gave up on while behind
+    bool m_catchUpQueued = false; // a tick() is queued to continue right after the loop writes
     qint64 m_lastReportMs = 0;
     qint64 m_lastReportWrites = 0;
     quint64 m_sequence = 0;
