@@ -33,15 +33,18 @@ void LocalNode::feed(const QList<StreamEvent> &events)
 
 void LocalNode::dispatch(const StreamEvent &event)
 {
-    m_waiter.feed(event);
+    // One envelope read for every consumer; pings and garbage concern none of them.
+    if (!m_decoder.decodeView(event.raw, m_view) || m_view.kind != Envelope::Kind::Breadcrumb)
+        return;
+    m_waiter.feed(event, m_view);
     if (m_runner)
-        m_runner->feed(event);
+        m_runner->feed(event, m_view);
     if (m_invocations.isEmpty())
         return;
     const QList<QPointer<ToolInvocation>> open = m_invocations;
     for (const QPointer<ToolInvocation> &invocation : open)
         if (invocation)
-            invocation->feed(event);
+            invocation->feed(event, m_view);
 }
 
 void LocalNode::setRunnerEnabled(bool enabled, const RunnerOptions &options)

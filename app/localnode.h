@@ -72,6 +72,8 @@ private:
     EventWaiter m_waiter;
     std::unique_ptr<ToolsRunner> m_runner;
     QList<QPointer<ToolInvocation>> m_invocations;
+    Decoder m_decoder;
+    EnvelopeView m_view;
 };
 
 } // namespace rcrt

@@ -38,7 +38,13 @@ void EventWaiter::feed(const QList<StreamEvent> &events)
 
 void EventWaiter::feed(const StreamEvent &event)
 {
-    if (!m_decoder.decodeView(event.raw, m_view) || m_view.kind != Envelope::Kind::Breadcrumb)
+    if (m_decoder.decodeView(event.raw, m_view))
+        feed(event, m_view);
+}
+
+void EventWaiter::feed(const StreamEvent &event, const EnvelopeView &envelope)
+{
+    if (envelope.kind != Envelope::Kind::Breadcrumb)
         return;
     if (m_historySize > 0) {
         m_history.push_back(event);
@@ -54,7 +60,7 @@ void EventWaiter::feed(const StreamEvent &event)
     const QList<QPointer<EventWait>> waits = m_waits; // a handler may add or cancel waits
     std::vector<QPointer<EventWait>> hits;
     for (const QPointer<EventWait> &w : waits) {
-        if (!w || w->m_resolved || !prefilter(w->m_criteria))
+        if (!w || w->m_resolved || !prefilter(w->m_criteria, envelope))
             continue;
         if (!decoded && !decodeFailed) {
             const QJsonDocument doc = QJsonDocument::fromJson(event.raw);
@@ -74,16 +80,16 @@ void EventWaiter::feed(const StreamEvent &event)
             resolve(w, *decoded, event);
 }
 
-bool EventWaiter::prefilter(const WaitCriteria &criteria) const
+bool EventWaiter::prefilter(const WaitCriteria &criteria, const EnvelopeView &envelope)
 {
     if (!criteria.schemaName.isEmpty()) {
-        if (!m_view.hasSchema || view(criteria.schemaName.toUtf8()) != m_view.schemaName)
+        if (!envelope.hasSchema || view(criteria.schemaName.toUtf8()) != envelope.schemaName)
             return false;
     }
     for (const QString &tag : criteria.tags) {
         const QByteArray t = tag.toUtf8();
         bool found = false;
-        for (std::string_view have : m_view.tags) {
+        for (std::string_view have : envelope.tags) {
             if (have == view(t)) {
                 found = true;
                 break;
@@ -92,14 +98,14 @@ bool EventWaiter::prefilter(const WaitCriteria &criteria) const
         if (!found)
             return false;
     }
-    if ((!criteria.requestId.isEmpty() || !criteria.contextMatch.isEmpty()) && !m_view.hasContext)
+    if ((!criteria.requestId.isEmpty() || !criteria.contextMatch.isEmpty()) && !envelope.hasContext)
         return false;
     return true;
 }
 
 std::optional<QJsonObject> EventWaiter::decodeMatching(const StreamEvent &event, const WaitCriteria &criteria)
 {
-    if (!m_decoder.decodeView(event.raw, m_view) || !prefilter(criteria))
+    if (!m_decoder.decodeView(event.raw, m_view) || !prefilter(criteria, m_view))
         return std::nullopt;
     const QJsonDocument doc = QJsonDocument::fromJson(event.raw);
     if (!doc.isObject())

@@ -69,6 +69,8 @@ public:
 
     void feed(const StreamEvent &event);
     void feed(const QList<StreamEvent> &events);
+    // For a caller that already read the envelope (LocalNode decodes once for all consumers).
+    void feed(const StreamEvent &event, const EnvelopeView &envelope);
 
     // The handle is a child of this waiter; connect to it right away.
     EventWait *wait(const WaitCriteria &criteria, int timeoutMs = kDefaultTimeoutMs);
@@ -82,7 +84,7 @@ public:
     qsizetype historyCount() const { return qsizetype(m_history.size()); }
 
 private:
-    bool prefilter(const WaitCriteria &criteria) const; // on m_view
+    static bool prefilter(const WaitCriteria &criteria, const EnvelopeView &envelope);
     std::optional<QJsonObject> decodeMatching(const StreamEvent &event, const WaitCriteria &criteria);
     void resolve(EventWait *wait, const QJsonObject &breadcrumb, const StreamEvent &event);
 

@@ -101,13 +101,19 @@ void ToolInvocation::onWritten(const WriteReport &report)
 
 void ToolInvocation::feed(const StreamEvent &event)
 {
-    if (!m_decoder.decodeView(event.raw, m_view) || m_view.kind != Envelope::Kind::Breadcrumb || !m_view.hasSchema)
+    if (m_decoder.decodeView(event.raw, m_view))
+        feed(event, m_view);
+}
+
+void ToolInvocation::feed(const StreamEvent &event, const EnvelopeView &view)
+{
+    if (view.kind != Envelope::Kind::Breadcrumb || !view.hasSchema)
         return;
-    const bool isRequest = m_view.schemaName == std::string_view("tool.request.v1");
-    const bool isResponse = m_view.schemaName == std::string_view("tool.response.v1");
-    if ((!isRequest && !isResponse) || !m_view.hasContext)
+    const bool isRequest = view.schemaName == std::string_view("tool.request.v1");
+    const bool isResponse = view.schemaName == std::string_view("tool.response.v1");
+    if ((!isRequest && !isResponse) || !view.hasContext)
         return;
-    const QString id = QString::fromUtf8(m_view.breadcrumbId.data(), qsizetype(m_view.breadcrumbId.size()));
+    const QString id = QString::fromUtf8(view.breadcrumbId.data(), qsizetype(view.breadcrumbId.size()));
     const QJsonObject b = QJsonDocument::fromJson(event.raw).object();
     const QJsonObject context = b.value(QLatin1StringView("context")).toObject();
     const bool local = event.source == EventSource::Local;

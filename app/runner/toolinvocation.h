@@ -48,6 +48,7 @@ public:
 
     void start();
     void feed(const StreamEvent &event);
+    void feed(const StreamEvent &event, const EnvelopeView &view); // envelope already read
 
     QString tool() const { return m_tool; }
     QJsonValue input() const { return m_input; }

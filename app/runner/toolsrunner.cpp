@@ -214,25 +214,31 @@ void ToolsRunner::publishCatalog()
 
 void ToolsRunner::feed(const StreamEvent &event)
 {
-    if (!m_decoder.decodeView(event.raw, m_view) || m_view.kind != Envelope::Kind::Breadcrumb)
+    if (m_decoder.decodeView(event.raw, m_view))
+        feed(event, m_view);
+}
+
+void ToolsRunner::feed(const StreamEvent &event, const EnvelopeView &view)
+{
+    if (view.kind != Envelope::Kind::Breadcrumb)
         return;
-    if (!m_view.hasSchema || m_view.schemaName != std::string_view("tool.request.v1"))
+    if (!view.hasSchema || view.schemaName != std::string_view("tool.request.v1"))
         return;
     const QByteArray workspace = m_options.workspace.toUtf8();
-    if (!hasTag(m_view, "tool:request") || !hasTag(m_view, std::string_view(workspace.constData(), size_t(workspace.size())))
-        || hasTag(m_view, "health:check"))
+    if (!hasTag(view, "tool:request") || !hasTag(view, std::string_view(workspace.constData(), size_t(workspace.size())))
+        || hasTag(view, "health:check"))
         return;
-    const QString id = QString::fromUtf8(m_view.breadcrumbId.data(), qsizetype(m_view.breadcrumbId.size()));
+    const QString id = QString::fromUtf8(view.breadcrumbId.data(), qsizetype(view.breadcrumbId.size()));
     if (m_states.contains(id)) {
         ++m_stats.duplicates;
         return;
     }
     QByteArrayView context;
-    if (m_view.hasContext && m_view.contextOffset >= 0)
-        context = QByteArrayView(event.raw.constData() + m_view.contextOffset, m_view.contextLength);
+    if (view.hasContext && view.contextOffset >= 0)
+        context = QByteArrayView(event.raw.constData() + view.contextOffset, view.contextLength);
     // This process created it a moment ago (the local bus carries only our own acknowledged
     // writes): no answer can exist yet, so skip the lookup round trip.
-    const bool ownFreshRequest = event.source == EventSource::Local && m_view.version == 1;
+    const bool ownFreshRequest = event.source == EventSource::Local && view.version == 1;
     accept(event, id, context, !ownFreshRequest);
 }
 

@@ -102,6 +102,7 @@ public:
     // Publishes the tool catalog (when enabled).
     void start();
     void feed(const StreamEvent &event);
+    void feed(const StreamEvent &event, const EnvelopeView &view); // envelope already read
 
     const RunnerOptions &options() const { return m_options; }
     RunnerStats stats() const { return m_stats; }

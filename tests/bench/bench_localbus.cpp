@@ -26,6 +26,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QUuid>
 #include <QNetworkAccessManager>
 #include <QTest>
 
@@ -99,6 +100,36 @@ bool runInvocations(LocalNode &requester, int count, bool overSse, std::vector<f
     return true;
 }
 
+// Cost of what LocalNode adds to the ingest path: every SSE event also goes through the
+// EventWaiter (history) and, when enabled, the runner's filter. Events/s over RCRT-shaped
+// payloads that match nothing (the common case), nobody waiting.
+void feedThroughput(int count)
+{
+    QList<StreamEvent> events;
+    events.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        const QByteArray raw = QStringLiteral(
+            R"({"breadcrumb_id":"%1","owner_id":"00000000-0000-0000-0000-000000000001","version":1,)"
+            R"("tags":["agent:response","chat:output"],"schema_name":"agent.response.v1",)"
+            R"("updated_at":"2025-11-07T10:30:04.742590Z","context":{"message":"tool result %2",)"
+            R"("timestamp":"2025-11-07T10:30:04.735Z","creator":{"type":"agent","agent_id":"a"}},"type":"breadcrumb.updated"})")
+                                   .arg(QUuid::createUuid().toString(QUuid::WithoutBraces)).arg(i).toUtf8();
+        events.append(StreamEvent{nowNs(), EventSource::Sse, raw});
+    }
+    QNetworkAccessManager nam;
+    RestClient rest(&nam, QUrl(QStringLiteral("http://127.0.0.1:1")), nullptr);
+    for (const bool runner : {false, true}) {
+        LocalNode node(&rest);
+        if (runner)
+            node.setRunnerEnabled(true, quietRunner());
+        const qint64 start = nowNs();
+        node.feed(events);
+        const double seconds = double(nowNs() - start) / 1e9;
+        std::printf("LocalNode::feed, runner %-3s: %.2f M events/s (%d events, %.0f ns each)\n", runner ? "on" : "off",
+                    count / seconds / 1e6, count, seconds * 1e9 / count);
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -166,5 +197,6 @@ int main(int argc, char **argv)
     print("sse", sse);
     print("ack", localAck);
     print("inproc", inProcess);
+    feedThroughput(500'000);
     return 0;
 }
