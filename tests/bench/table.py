@@ -82,7 +82,9 @@ def main(out):
         if cpu:
             sim_busy = cpu["sim_cpu_s"] / max(1e-9, span)
             tail_busy = cpu["tail_cpu_s"] / max(1e-9, span + lag_max)
-            limit = f"; CPU while streaming: rcrt-sim {sim_busy:.0%} of a core, rcrt-tap {tail_busy:.0%}"
+            limit = f"; CPU while streaming: rcrt-sim {sim_busy:.0%} of a core, rcrt-tap {tail_busy:.0%}; " \
+                    f"per CPU second: rcrt-sim {fmt_rate(sent / max(1e-9, cpu['sim_cpu_s']))}, " \
+                    f"rcrt-tap {fmt_rate(s['events'] / max(1e-9, cpu['tail_cpu_s']))}"
         figure = f"{fmt_rate(rate)} sustained ({sent:,} events written in {span:.2f} s, tail lag p95 " \
                  f"{s['lag_ms']['p95']:.0f} ms, max {s['lag_ms']['max']:.0f} ms); received {s['events']:,} " \
                  f"(loss {sent - s['events']:,}, dup {s['duplicates']}){limit}"
@@ -116,7 +118,7 @@ def main(out):
     machine = out / "machine.txt"
     if machine.exists():
         print()
-        print("Machine: " + "; ".join(line.strip() for line in machine.read_text().splitlines() if line.strip()))
+        print("Machine: " + "; ".join(" ".join(line.split()) for line in machine.read_text().splitlines() if line.strip()))
 
 
 if __name__ == "__main__":
