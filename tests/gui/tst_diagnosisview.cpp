@@ -1,0 +1,132 @@
+// DiagnosisView: findings listed with their evidence, cited events clickable, and the Probe
+// button timing real probes against rcrt-sim.
+#include "app/doctor.h"
+#include "app/ingestengine.h"
+#include "app/probe.h"
+#include "net/restclient.h"
+#include "tests/support/simprocess.h"
+#include "tests/unit/tst_diagnosis_rig.h"
+#include "ui/diagnosis/diagnosisview.h"
+
+#include <QHeaderView>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace rcrt;
+using namespace rcrt::test;
+
+namespace {
+
+void feed(EventStore &store, const QList<StreamEvent> &events)
+{
+    store.ingestBatch(events);
+    store.flush();
+}
+
+QTreeWidgetItem *findChildWithText(QTreeWidgetItem *parent, int column, const QString &text)
+{
+    for (int i = 0; i < parent->childCount(); ++i) {
+        QTreeWidgetItem *c = parent->child(i);
+        if (c->text(column) == text)
+            return c;
+        if (QTreeWidgetItem *deeper = findChildWithText(c, column, text))
+            return deeper;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestDiagnosisView : public QObject
+{
+    Q_OBJECT
+private slots:
+    void healthyByDefault()
+    {
+        Doctor doctor;
+        ui::DiagnosisView view(&doctor);
+        QCOMPARE(view.tree()->topLevelItemCount(), 1);
+        QCOMPARE(view.tree()->topLevelItem(0)->text(0), QStringLiteral("healthy"));
+        QVERIFY(!view.probeButton()->isEnabled()); // no REST client
+    }
+
+    void findingsWithClickableEvents()
+    {
+        Doctor doctor;
+        doctor.setMode(Doctor::Mode::Replay);
+        ui::DiagnosisView view(&doctor);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        EventStore store;
+        connect(&store, &EventStore::batchReady, &view, &ui::DiagnosisView::addBatch);
+        feed(store, deliver(demoTraffic(30 * kDiagS), healthyDelivery(), 2));
+        doctor.refresh();
+
+        QCOMPARE(view.tree()->topLevelItemCount(), 1);
+        QTreeWidgetItem *top = view.tree()->topLevelItem(0);
+        QCOMPARE(top->text(0), QStringLiteral("duplicates"));
+        QVERIFY(findChildWithText(top, 0, QStringLiteral("fix")));
+        QVERIFY(findChildWithText(top, 0, QStringLiteral("evidence")));
+        QVERIFY(view.measuresText().contains(QStringLiteral("events")));
+
+        const QByteArray cited = doctor.findings().first().eventIds.first();
+        QTreeWidgetItem *eventItem = findChildWithText(top, 1, QString::fromUtf8(cited));
+        QVERIFY(eventItem);
+        QSignalSpy activated(&view, &ui::DiagnosisView::breadcrumbActivated);
+        view.tree()->scrollToItem(eventItem);
+        const QRect rect = view.tree()->visualItemRect(eventItem);
+        QVERIFY(rect.isValid());
+        const int x = view.tree()->header()->sectionPosition(1) + 10;
+        QTest::mouseClick(view.tree()->viewport(), Qt::LeftButton, {}, QPoint(x, rect.center().y()));
+        QCOMPARE(activated.size(), 1);
+        QCOMPARE(activated.first().first().toByteArray(), cited);
+
+        // A non-event row does not emit.
+        const QRect topRect = view.tree()->visualItemRect(top);
+        QTest::mouseClick(view.tree()->viewport(), Qt::LeftButton, {}, QPoint(x, topRect.center().y()));
+        QCOMPARE(activated.size(), 1);
+    }
+
+    void probeButtonAgainstSim()
+    {
+        SimProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--quiet")}), qPrintable(sim.error()));
+        Doctor doctor;
+        ui::DiagnosisView view(&doctor);
+        QNetworkAccessManager nam;
+        RestClient rest(&nam, sim.url(), nullptr);
+        view.setRestClient(&rest);
+        QVERIFY(view.probeButton()->isEnabled());
+
+        IngestEngine engine;
+        connect(&engine, &IngestEngine::batchReady, &view, &ui::DiagnosisView::addBatch);
+        QSignalSpy states(&engine, &IngestEngine::stateChanged);
+        ConnectionSettings settings;
+        settings.url = sim.url();
+        settings.initialHistory = 0;
+        engine.connectTo(settings);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(states.cbegin(), states.cend(),
+                        [](const QList<QVariant> &args) { return args.first().value<SseClient::State>() == SseClient::State::Open; }),
+            10000);
+
+        QSignalSpy finished(&view, &ui::DiagnosisView::probeFinished);
+        QTest::mouseClick(view.probeButton(), Qt::LeftButton);
+        QVERIFY(!view.probeButton()->isEnabled());
+        QVERIFY(finished.wait(15000));
+        QVERIFY(view.probeButton()->isEnabled());
+        QCOMPARE(doctor.probes().size(), 5);
+        for (const ProbeOutcome &p : doctor.probes())
+            QVERIFY2(p.isSeen(), qPrintable(view.probeText()));
+        QVERIFY2(view.probeText().contains(QStringLiteral("5 on the stream")), qPrintable(view.probeText()));
+        QCOMPARE(doctor.stats().clock().estimate().source, ClockOffsetEstimator::Source::Probes);
+        engine.disconnectFromServer();
+    }
+};
+
+QTEST_MAIN(TestDiagnosisView)
+#include "tst_diagnosisview.moc"
