@@ -11,6 +11,10 @@ IngestEngine::IngestEngine(QObject *parent)
     qRegisterMetaType<rcrt::EventBatch>();
     qRegisterMetaType<rcrt::ConnectionSettings>();
     qRegisterMetaType<rcrt::SseClient::State>();
+    qRegisterMetaType<rcrt::RunnerStats>();
+    qRegisterMetaType<rcrt::RunnerOptions>();
+    qRegisterMetaType<QList<rcrt::RunnerExecution>>();
+    qRegisterMetaType<rcrt::InvocationSnapshot>();
     m_thread.setObjectName(QStringLiteral("rcrt-ingest"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -18,6 +22,14 @@ IngestEngine::IngestEngine(QObject *parent)
     connect(m_worker, &IngestWorker::stateChanged, this, &IngestEngine::stateChanged);
     connect(m_worker, &IngestWorker::logMessage, this, &IngestEngine::logMessage);
     connect(m_worker, &IngestWorker::connectFailed, this, &IngestEngine::connectFailed);
+    connect(m_worker, &IngestWorker::liveChanged, this, [this](bool live) {
+        m_live = live;
+        emit liveChanged(live);
+    });
+    connect(m_worker, &IngestWorker::runnerEnabledChanged, this, &IngestEngine::runnerEnabledChanged);
+    connect(m_worker, &IngestWorker::runnerStatsChanged, this, &IngestEngine::runnerStatsChanged);
+    connect(m_worker, &IngestWorker::runnerExecuted, this, &IngestEngine::runnerExecuted);
+    connect(m_worker, &IngestWorker::invocationUpdated, this, &IngestEngine::invocationUpdated);
     m_thread.start();
 }
 
@@ -44,6 +56,24 @@ void IngestEngine::setTap(TapFactory make)
 void IngestEngine::disconnectFromServer()
 {
     QMetaObject::invokeMethod(m_worker, &IngestWorker::disconnectFromServer);
+}
+
+void IngestEngine::setRunnerEnabled(bool enabled, const RunnerOptions &options)
+{
+    m_runnerEnabled = enabled;
+    m_runnerOptions = options;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, enabled, options] {
+        worker->setRunnerEnabled(enabled, options);
+    });
+}
+
+quint64 IngestEngine::invoke(const QString &tool, const QJsonValue &input, const QString &workspace, int timeoutMs)
+{
+    const quint64 id = m_nextInvocation++;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, id, tool, input, workspace, timeoutMs] {
+        worker->invoke(id, tool, input, workspace, timeoutMs);
+    });
+    return id;
 }
 
 } // namespace rcrt

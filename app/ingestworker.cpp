@@ -1,14 +1,29 @@
 #include "app/ingestworker.h"
 
 #include "app/livesource.h"
+#include "app/localnode.h"
+#include "app/localwiring.h"
 #include "model/eventstore.h"
+#include "net/restclient.h"
 #include "net/tokenprovider.h"
 
 #include <QNetworkAccessManager>
+#include <QTimer>
 
 namespace rcrt {
 
-IngestWorker::IngestWorker() = default;
+namespace {
+constexpr int kRunnerNewsMs = 50;
+}
+
+IngestWorker::IngestWorker()
+    : m_flush(new QTimer(this))
+{
+    m_flush->setSingleShot(true);
+    m_flush->setInterval(kRunnerNewsMs);
+    connect(m_flush, &QTimer::timeout, this, &IngestWorker::flushRunnerNews);
+}
+
 IngestWorker::~IngestWorker()
 {
     disconnectFromServer();
@@ -68,37 +83,141 @@ void IngestWorker::startLive()
 {
     EventStore::Options storeOptions;
     m_store = std::make_unique<EventStore>(storeOptions);
-    HeldState held;
-    held.latestVersion = [store = m_store.get()](QByteArrayView id) { return store->latestVersion(id); };
-    held.serverHighWaterNs = [store = m_store.get()] {
-        return std::max(store->maxUpdatedAtNs(), store->lastPingTsNs());
-    };
     LiveSourceOptions options;
     options.initialHistory = m_settings.initialHistory;
-    m_live = std::make_unique<LiveSource>(m_nam.get(), m_settings.url, m_tokens.get(), held, options);
-    connect(m_live.get(), &LiveSource::eventsReceived, this, [this](const QList<StreamEvent> &events) {
+    m_live = std::make_unique<LiveSource>(m_nam.get(), m_settings.url, m_tokens.get(), heldStateOf(*m_store), options);
+    m_rest = std::make_unique<RestClient>(m_nam.get(), m_settings.url, m_tokens.get());
+    m_node = std::make_unique<LocalNode>(m_rest.get(), m_tokens.get());
+
+    // The tap first, so a recorder sees each delivery before the store acts on it; what this
+    // process writes goes to the tap too (source Local).
+    const auto tapEvents = [this](const QList<StreamEvent> &events) {
         if (m_tap)
             m_tap->onEvents(events);
-    });
-    connect(m_live.get(), &LiveSource::eventsReceived, m_store.get(), &EventStore::ingestBatch);
+    };
+    connect(m_live.get(), &LiveSource::eventsReceived, this, tapEvents);
+    connect(m_node.get(), &LocalNode::localEvents, this, tapEvents);
+    connectLocalNode(*m_live, *m_store, *m_node);
     connect(m_store.get(), &EventStore::batchReady, this, &IngestWorker::batchReady);
     connect(m_live.get(), &LiveSource::logMessage, this, &IngestWorker::log);
     connect(&m_live->sse(), &SseClient::stateChanged, this, [this](SseClient::State state) {
         emit stateChanged(state, m_live ? m_live->sse().reconnectCount() : 0);
     });
+    connect(m_node.get(), &LocalNode::logMessage, this, &IngestWorker::log);
+    connect(m_node.get(), &LocalNode::runnerStatsChanged, this, &IngestWorker::onRunnerStats);
+    connect(m_node.get(), &LocalNode::runnerExecuted, this, &IngestWorker::onRunnerExecuted);
+    if (m_runnerEnabled)
+        m_node->setRunnerEnabled(true, m_runnerOptions);
+    emit liveChanged(true);
     m_live->start();
 }
 
 void IngestWorker::disconnectFromServer()
 {
+    const bool wasLive = m_node != nullptr;
     if (m_live) {
         m_live->stop();
         m_store->flush();
     }
+    cancelInvocations();
+    m_node.reset(); // before the REST client its writer and runner use
     m_live.reset();
     m_store.reset();
+    m_rest.reset();
     m_tokens.reset();
     m_nam.reset();
+    if (wasLive) {
+        flushRunnerNews();
+        emit liveChanged(false);
+    }
+}
+
+void IngestWorker::setRunnerEnabled(bool enabled, const RunnerOptions &options)
+{
+    const bool changed = enabled != m_runnerEnabled;
+    m_runnerEnabled = enabled;
+    m_runnerOptions = options;
+    if (m_node)
+        m_node->setRunnerEnabled(enabled, options);
+    if (!enabled)
+        m_pendingStats = RunnerStats{};
+    flushRunnerNews();
+    if (changed)
+        emit runnerEnabledChanged(enabled);
+}
+
+void IngestWorker::onRunnerStats(const RunnerStats &stats)
+{
+    m_pendingStats = stats;
+    if (!m_flush->isActive())
+        m_flush->start();
+}
+
+void IngestWorker::onRunnerExecuted(const RunnerExecution &execution)
+{
+    m_pendingExecutions.append(execution);
+    if (!m_flush->isActive())
+        m_flush->start();
+}
+
+void IngestWorker::flushRunnerNews()
+{
+    m_flush->stop();
+    if (!m_pendingExecutions.isEmpty())
+        emit runnerExecuted(std::exchange(m_pendingExecutions, {}));
+    if (m_pendingStats)
+        emit runnerStatsChanged(*std::exchange(m_pendingStats, std::nullopt));
+}
+
+void IngestWorker::invoke(quint64 id, const QString &tool, const QJsonValue &input, const QString &workspace,
+                          int timeoutMs)
+{
+    if (!m_node) {
+        InvocationSnapshot snapshot;
+        snapshot.id = id;
+        snapshot.tool = tool;
+        snapshot.input = input;
+        snapshot.workspace = workspace;
+        snapshot.status = ToolInvocation::Status::WriteFailed;
+        snapshot.error = tr("not connected: connect to a server first");
+        emit invocationUpdated(id, snapshot);
+        return;
+    }
+    ToolInvocation *invocation = m_node->invoke(tool, input, workspace, timeoutMs);
+    track(id, invocation);
+    // The write is already on its way; the first report says "sending" with the send time.
+    emit invocationUpdated(id, InvocationSnapshot::of(id, *invocation));
+}
+
+void IngestWorker::track(quint64 id, ToolInvocation *invocation)
+{
+    const auto update = [this, id, invocation] { emit invocationUpdated(id, InvocationSnapshot::of(id, *invocation)); };
+    connect(invocation, &ToolInvocation::timelineChanged, this, update);
+    connect(invocation, &ToolInvocation::finished, this, update);
+    m_invocations.append({id, QPointer<ToolInvocation>(invocation)});
+    // Forget the oldest finished calls beyond the bound; unfinished ones end by their timeout.
+    for (qsizetype i = 0; m_invocations.size() > kKeptInvocations && i < m_invocations.size();) {
+        ToolInvocation *old = m_invocations.at(i).second;
+        if (!old || old->isFinished()) {
+            delete old;
+            m_invocations.removeAt(i);
+        } else {
+            ++i;
+        }
+    }
+}
+
+void IngestWorker::cancelInvocations()
+{
+    for (const auto &[id, invocation] : std::as_const(m_invocations)) {
+        if (!invocation || invocation->isFinished())
+            continue;
+        InvocationSnapshot snapshot = InvocationSnapshot::of(id, *invocation);
+        snapshot.cancelled = true;
+        snapshot.error = tr("the connection was closed before the response came");
+        emit invocationUpdated(id, snapshot);
+    }
+    m_invocations.clear(); // the node owns them
 }
 
 } // namespace rcrt

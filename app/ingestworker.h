@@ -1,23 +1,33 @@
 #pragma once
 
 #include "app/connectionsettings.h"
+#include "app/invocationsnapshot.h"
+#include "app/runner/toolsrunner.h"
 #include "model/eventrecord.h"
 #include "net/sseclient.h"
 
+#include <QList>
 #include <QObject>
+#include <QPair>
+#include <QPointer>
 
 #include <memory>
 
 class QNetworkAccessManager;
+class QTimer;
 
 namespace rcrt {
 
 class EventStore;
 class LiveSource;
+class LocalNode;
+class RestClient;
 class TokenProvider;
+class ToolInvocation;
 
 // Sees everything the live source delivers and logs, on the ingest thread, before the store
-// does: the hook a recorder hangs on (issue 5). Made and destroyed on the ingest thread.
+// does: the hook a recorder hangs on (issue 5). Since issue 4 it also sees what this process
+// wrote (LocalNode's local events, source Local). Made and destroyed on the ingest thread.
 class IngestTap
 {
 public:
@@ -26,7 +36,8 @@ public:
     virtual void onLog(const QString &line) = 0;
 };
 
-// The objects of one live connection, created and used only on the ingest thread.
+// The objects of one live connection, created and used only on the ingest thread: LiveSource,
+// EventStore and the LocalNode (local bus, writer, optional tools-runner, manual invocations).
 class IngestWorker final : public QObject
 {
     Q_OBJECT
@@ -41,22 +52,52 @@ public:
     // Replaces the tap (null removes it); it stays across reconnects until replaced.
     void setTap(std::unique_ptr<IngestTap> tap);
 
+    // The wanted runner state; it survives reconnects (a new connection starts a new runner,
+    // which looks for existing responses before executing, so nothing is answered twice).
+    void setRunnerEnabled(bool enabled, const rcrt::RunnerOptions &options);
+    // Starts a manual call; without a live connection it finishes at once as WriteFailed.
+    void invoke(quint64 id, const QString &tool, const QJsonValue &input, const QString &workspace,
+                int timeoutMs);
+
+    // Finished invocations kept for SSE copies that come later (their timeline still fills in).
+    static constexpr qsizetype kKeptInvocations = 32;
+
 signals:
     void batchReady(const rcrt::EventBatch &batch);
     void stateChanged(rcrt::SseClient::State state, int reconnects);
     void logMessage(const QString &message);
     void connectFailed(const QString &error);
+    void liveChanged(bool live); // a connection (REST + stream) exists, so invoke can write
+    void runnerEnabledChanged(bool enabled);
+    // Coalesced to at most ~20 per second: under load the runner changes state per request.
+    void runnerStatsChanged(const rcrt::RunnerStats &stats);
+    void runnerExecuted(const QList<rcrt::RunnerExecution> &executions);
+    void invocationUpdated(quint64 id, const rcrt::InvocationSnapshot &snapshot);
 
 private:
     void startLive();
     void log(const QString &message);
+    void onRunnerStats(const RunnerStats &stats);
+    void onRunnerExecuted(const RunnerExecution &execution);
+    void flushRunnerNews();
+    void track(quint64 id, ToolInvocation *invocation);
+    void cancelInvocations();
 
     ConnectionSettings m_settings;
     std::unique_ptr<QNetworkAccessManager> m_nam;
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<EventStore> m_store;
     std::unique_ptr<LiveSource> m_live;
+    std::unique_ptr<RestClient> m_rest;
+    std::unique_ptr<LocalNode> m_node;
     std::unique_ptr<IngestTap> m_tap;
+
+    bool m_runnerEnabled = false;
+    RunnerOptions m_runnerOptions;
+    QTimer *m_flush = nullptr;
+    std::optional<RunnerStats> m_pendingStats;
+    QList<RunnerExecution> m_pendingExecutions;
+    QList<QPair<quint64, QPointer<ToolInvocation>>> m_invocations; // oldest first
 };
 
 } // namespace rcrt
