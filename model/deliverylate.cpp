@@ -25,4 +25,22 @@ DeliveryVerdict deliveryVerdict(const FlowTracker &tracker, const FlowRequest &r
     return v;
 }
 
+QString deliveredLateMark(const DeliveryVerdict &v)
+{
+    return v.deliveredLate ? QStringLiteral("answered on time by the server, delivered late") : QString();
+}
+
+QString deliveredLateExplanation(const DeliveryVerdict &v)
+{
+    if (!v.deliveredLate)
+        return {};
+    return QStringLiteral("Answered on time by the server (%1 s, timeout %2 s) but delivered late: the response "
+                          "reached this console %3 s after the request was created, and an SSE-fed runner behind "
+                          "this stream would have needed %4 s; a requester waiting on the stream timed out.")
+        .arg(double(v.serverRoundTripMs) / 1000, 0, 'f', 1)
+        .arg(double(v.timeoutMs) / 1000, 0, 'f', 0)
+        .arg(double(v.deliveredAfterMs) / 1000, 0, 'f', 1)
+        .arg(double(v.ssePathMs) / 1000, 0, 'f', 1);
+}
+
 } // namespace rcrt

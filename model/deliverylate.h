@@ -2,6 +2,8 @@
 
 #include "model/flowentities.h"
 
+#include <QString>
+
 namespace rcrt {
 
 class FlowTracker;
@@ -27,5 +29,10 @@ struct DeliveryVerdict
 
 // offsetNs: server clock − console clock (ClockOffsetEstimator), 0 when unknown.
 DeliveryVerdict deliveryVerdict(const FlowTracker &tracker, const FlowRequest &request, qint64 offsetNs);
+
+// The views' mark: "answered on time by the server, delivered late" (short) or one sentence
+// with the figures (long); empty unless v.deliveredLate.
+QString deliveredLateMark(const DeliveryVerdict &v);
+QString deliveredLateExplanation(const DeliveryVerdict &v);
 
 } // namespace rcrt

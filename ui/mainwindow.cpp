@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "app/doctor.h"
 #include "app/ingestengine.h"
 #include "app/profiles.h"
 #include "app/replayengine.h"
@@ -8,6 +9,7 @@
 #include "net/tokenprovider.h"
 #include "ui/charts/latencychartsview.h"
 #include "ui/connection/connectiondialog.h"
+#include "ui/diagnosis/diagnosisview.h"
 #include "ui/events/eventsmodel.h"
 #include "ui/events/eventsview.h"
 #include "ui/flows/flowsview.h"
@@ -56,6 +58,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_tokens(std::make_unique<TokenProvider>(&m_nam))
     , m_rest(std::make_unique<RestClient>(&m_nam, QUrl(), m_tokens.get()))
     , m_tracker(std::make_unique<FlowTracker>())
+    , m_doctor(std::make_unique<Doctor>(m_tracker.get()))
 {
     setWindowTitle(tr("RCRT Console"));
     resize(1400, 860);
@@ -71,6 +74,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_flows, tr("&Flows"));
     m_tabs->addTab(m_pending, tr("&Pending requests"));
     m_tabs->addTab(m_charts, tr("&Latency"));
+    // The delivery doctor (issue 6): findings refreshed every second, probes through m_rest.
+    m_diagnosis = new DiagnosisView(m_doctor.get(), this);
+    m_diagnosis->setRestClient(m_rest.get());
+    m_doctor->setAutoRefreshMs(1000);
+    m_tabs->addTab(m_diagnosis, tr("&Diagnosis"));
 
     // Above the tabs: a dismissible message bar (replay problems) and the replay controls.
     m_replay = std::make_unique<ReplayEngine>();
@@ -171,6 +179,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_events, &EventsView::breadcrumbSelected, m_inspector, &InspectorView::showRecord);
     connect(m_flows, &FlowsView::breadcrumbActivated, this, &MainWindow::showBreadcrumb);
     connect(m_pending, &PendingView::breadcrumbActivated, this, &MainWindow::showBreadcrumb);
+    connect(m_diagnosis, &DiagnosisView::breadcrumbActivated, this, &MainWindow::showBreadcrumb);
+    connect(m_engine.get(), &IngestEngine::logMessage, m_doctor.get(), &Doctor::noteConnectionLog);
 
     createMenus();
     createReplayActions();
@@ -214,7 +224,7 @@ void MainWindow::createMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QStringList names{tr("Events"), tr("Flows"), tr("Pending requests"), tr("Latency")};
+    const QStringList names{tr("Events"), tr("Flows"), tr("Pending requests"), tr("Latency"), tr("Diagnosis")};
     for (int i = 0; i < names.size(); ++i) {
         QAction *a = view->addAction(names.at(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
@@ -261,6 +271,8 @@ void MainWindow::connectTo(const ConnectionSettings &settings, const QString &pr
     m_events->clear();
     m_charts->clear();
     m_tracker->clear();
+    m_doctor->clear();
+    m_doctor->setMode(Doctor::Mode::Live);
     m_inspector->clear();
     m_status->setServer(m_serverLabel);
 
@@ -302,11 +314,13 @@ void MainWindow::onBatch(const EventBatch &batch)
     m_tracker->addBatch(batch);
     m_charts->addBatch(batch);
     m_status->addBatch(batch);
+    m_diagnosis->addBatch(batch); // after the tracker: the doctor reads its pairing
 }
 
 void MainWindow::onState(SseClient::State state, int reconnects)
 {
     m_status->setState(state, reconnects);
+    m_doctor->setStreamState(state, reconnects);
 }
 
 void MainWindow::showBreadcrumb(const QByteArray &breadcrumbId)

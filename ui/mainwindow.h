@@ -20,6 +20,7 @@ class QProgressDialog;
 class QMimeData;
 
 namespace rcrt {
+class Doctor;
 class FlowTracker;
 class IngestEngine;
 class ReplayEngine;
@@ -32,6 +33,7 @@ class TokenProvider;
 namespace rcrt::ui {
 
 class ConnectionStatus;
+class DiagnosisView;
 class EventsView;
 class FlowsView;
 class InspectorView;
@@ -82,6 +84,8 @@ public:
     InspectorView *inspector() const { return m_inspector; }
     ConnectionStatus *connectionStatus() const { return m_status; }
     FlowTracker *flowTracker() const { return m_tracker.get(); }
+    DiagnosisView *diagnosisView() const { return m_diagnosis; }
+    Doctor *doctor() const { return m_doctor.get(); }
     QTabWidget *tabs() const { return m_tabs; }
     ReplayEngine *replayEngine() const { return m_replay.get(); }
     ReplayFeeder *replayFeeder() const { return m_feeder; }
@@ -122,12 +126,14 @@ private:
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<RestClient> m_rest;
     std::unique_ptr<FlowTracker> m_tracker;
+    std::unique_ptr<Doctor> m_doctor; // after m_tracker: it reads the tracker until destroyed
 
     QTabWidget *m_tabs = nullptr;
     EventsView *m_events = nullptr;
     FlowsView *m_flows = nullptr;
     PendingView *m_pending = nullptr;
     LatencyChartsView *m_charts = nullptr;
+    DiagnosisView *m_diagnosis = nullptr;
     InspectorView *m_inspector = nullptr;
     QPlainTextEdit *m_log = nullptr;
     ConnectionStatus *m_status = nullptr;

@@ -3,15 +3,21 @@
 #include "app/doctor.h"
 #include "app/ingestengine.h"
 #include "app/probe.h"
+#include "model/deliverylate.h"
 #include "net/restclient.h"
 #include "tests/support/simprocess.h"
 #include "tests/unit/tst_diagnosis_rig.h"
 #include "ui/diagnosis/diagnosisview.h"
+#include "ui/flows/flowtreemodel.h"
+#include "ui/mainwindow.h"
+#include "ui/pending/pendingmodel.h"
 
 #include <QHeaderView>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -44,6 +50,56 @@ class TestDiagnosisView : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void mainWindowHasTheDiagnosisTab()
+    {
+        ui::MainWindow window;
+        QCOMPARE(window.tabs()->indexOf(window.diagnosisView()), 4);
+        QCOMPARE(window.tabs()->tabText(4), QStringLiteral("&Diagnosis"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(window.tabs()->currentWidget(), window.diagnosisView());
+        QVERIFY(window.doctor());
+    }
+
+    void flowsAndPendingMarkDeliveredLate()
+    {
+        // The seed's incident: a 60 s buffer; requests answered in <= 2.5 s by the server.
+        FlowTracker tracker;
+        EventStore store;
+        connect(&store, &EventStore::batchReady, &tracker, &FlowTracker::addBatch);
+        const QList<StreamEvent> events = deliver(demoTraffic(5 * 60 * kDiagS), bufferedDelivery(60 * kDiagS, 23 * kDiagS));
+        feed(store, events);
+        tracker.setClock([&] { return events.last().arrivalNs; });
+
+        int lateByVerdict = 0;
+        for (const QByteArray &key : tracker.requestKeys())
+            lateByVerdict += deliveryVerdict(tracker, *tracker.request(key), 0).deliveredLate ? 1 : 0;
+        QVERIFY(lateByVerdict > 0);
+
+        ui::PendingModel pending(&tracker);
+        pending.tick();
+        int markedPending = 0;
+        for (int row = 0; row < pending.rowCount(); ++row) {
+            const QModelIndex hint = pending.index(row, ui::PendingModel::HintColumn);
+            if (hint.data().toString().contains(QStringLiteral("delivered late"))) {
+                ++markedPending;
+                QVERIFY(hint.data(Qt::ToolTipRole).toString().contains(QStringLiteral("answered on time by the server")
+                                                                        , Qt::CaseInsensitive));
+            }
+        }
+        QCOMPARE(markedPending, lateByVerdict);
+
+        ui::FlowTreeModel flows(&tracker);
+        int markedFlows = 0;
+        for (int row = 0; row < flows.rowCount(); ++row)
+            if (flows.index(row, ui::FlowTreeModel::StateColumn).data().toString().contains(QStringLiteral("delivered late")))
+                ++markedFlows;
+        QCOMPARE(markedFlows, lateByVerdict);
+    }
+
     void healthyByDefault()
     {
         Doctor doctor;

@@ -1,6 +1,7 @@
 // FlowTreeModel: what each cell shows. Only DisplayRole formats; the typed roles carry raw values.
 #include "ui/flows/flowtreemodel.h"
 
+#include "model/deliverylate.h"
 #include "model/flowtracker.h"
 #include "ui/flows/flowstyle.h"
 #include "ui/schemacolors.h"
@@ -131,8 +132,11 @@ QVariant FlowTreeModel::displayData(const Node &node, int column) const
             return r->stepId.isEmpty() ? r->tool : tr("%1: %2").arg(text(r->stepId), r->tool);
         case RequestIdColumn:
             return text(r->correlationId);
-        case StateColumn:
-            return pending::stateName(m_tracker->requestStatus(*r).state);
+        case StateColumn: {
+            const QString state = pending::stateName(m_tracker->requestStatus(*r).state);
+            // Issue 6: answered on time by the server, delivered late.
+            return deliveryVerdict(*m_tracker, *r, 0).deliveredLate ? tr("%1, delivered late").arg(state) : state;
+        }
         case RoundTripColumn: {
             const qint64 ms = m_tracker->requestStatus(*r).roundTripMs;
             return ms < 0 ? QString() : formatDurationMs(ms);
@@ -200,6 +204,9 @@ QVariant FlowTreeModel::toolTipData(const Node &node) const
             lines << tr("Requested by: %1").arg(text(r->requestedBy));
         if (st.hints)
             lines << pending::hintExplanation(st.hints, *r, m_tracker->pendingOptions());
+        const QString late = deliveredLateExplanation(deliveryVerdict(*m_tracker, *r, 0)); // issue 6
+        if (!late.isEmpty())
+            lines << late;
     } else if (const FlowResponse *resp = m_tracker->response(node.key)) {
         lines << tr("Tool response: %1, status %2").arg(resp->tool, resp->status);
         if (!resp->error.isEmpty())

@@ -1,6 +1,7 @@
 // PendingModel: what each cell shows. Only DisplayRole formats; typed roles carry raw values.
 #include "ui/pending/pendingmodel.h"
 
+#include "model/deliverylate.h"
 #include "model/flowtracker.h"
 #include "ui/flows/flowstyle.h"
 
@@ -123,8 +124,17 @@ QVariant PendingModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
-        if (column == HintColumn && row.status.hints)
-            return pending::hintExplanation(row.status.hints, *request, m_tracker->pendingOptions());
+        if (column == HintColumn) {
+            // Issue 6: the seed's case, answered in time but delivered after the timeout.
+            const QString late = deliveredLateExplanation(deliveryVerdict(*m_tracker, *request, 0));
+            QStringList lines;
+            if (row.status.hints)
+                lines << pending::hintExplanation(row.status.hints, *request, m_tracker->pendingOptions());
+            if (!late.isEmpty())
+                lines << late;
+            if (!lines.isEmpty())
+                return lines.join(QLatin1Char('\n'));
+        }
         if (column == RequestIdColumn && request->requestId.isEmpty())
             return tr("No requestId: the runner correlates on the breadcrumb id");
         if (column == BreadcrumbIdColumn)
@@ -156,8 +166,11 @@ QVariant PendingModel::displayData(const Row &row, const FlowRequest &request, i
         return QString::fromUtf8(request.workspace);
     case StateColumn:
         return pending::stateName(row.status.state);
-    case HintColumn:
-        return pending::hintText(row.status.hints, request, m_tracker->pendingOptions());
+    case HintColumn: {
+        const QString late = deliveredLateMark(deliveryVerdict(*m_tracker, request, 0));
+        const QString hint = pending::hintText(row.status.hints, request, m_tracker->pendingOptions());
+        return late.isEmpty() ? hint : (hint.isEmpty() ? late : hint + QStringLiteral("; ") + late);
+    }
     case BreadcrumbIdColumn:
         return QString::fromUtf8(row.key);
     default:
