@@ -4,6 +4,9 @@
 # incident: workflow steps starve behind their own workflow, requesters time out after 60 s).
 # The recording sees the restart as a disconnect, a reconnect and a backfill.
 #   [BUILD=build/dev] scripts/make-demo-session.sh [OUT]   (default resources/demo.rcrtsession)
+# (The committed file was last brought to the current layout, event blocks, without re-recording:
+#  `rcrt-tap export demo --jsonl -o d.jsonl && rcrt-tap import d.jsonl -o new`; the export of
+#  both is byte-identical.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BUILD:-build/dev}

@@ -1,5 +1,6 @@
 #include "app/session/sessionreader.h"
 
+#include "app/session/eventblock.h"
 #include "app/session/sessionrecovery.h"
 #include "app/session/sessionschema.h"
 
@@ -12,6 +13,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace rcrt {
@@ -23,14 +26,26 @@ struct SessionReader::Private
     QSqlDatabase db;
     std::unique_ptr<QSqlQuery> rangeQuery;
     std::unique_ptr<QSqlQuery> arrivalQuery;
+    std::unique_ptr<QSqlQuery> blockQuery;
+    std::unique_ptr<QSqlQuery> blockArrivalsQuery;
     SessionHeader header;
     QStringList problems;
     qint64 count = 0;
     qint64 firstArrival = 0;
     qint64 lastArrival = 0;
-    // Set when the events are held in memory (a damaged file was recovered page by page);
-    // otherwise row i is the events table's id i.
+    // Set when the events are held in memory (a damaged file was recovered page by page).
+    // Otherwise rows [0, blocked) are in event_blocks (the index below, read at open, a few
+    // bytes per 256 events) and row i >= blocked is the events table's id i.
     bool inMemory = false;
+    struct Block
+    {
+        qint64 first = 0;
+        qint64 count = 0;
+        qint64 firstArrival = 0;
+        qint64 lastArrival = 0;
+    };
+    std::vector<Block> blocks;
+    qint64 blocked = 0;
     std::vector<StreamEvent> events;
     QList<SessionLogEntry> log;
     QList<SessionDetail> details;
@@ -42,6 +57,8 @@ struct SessionReader::Private
     {
         rangeQuery.reset();
         arrivalQuery.reset();
+        blockQuery.reset();
+        blockArrivalsQuery.reset();
         if (connection.isEmpty())
             return;
         db.close();
@@ -53,6 +70,10 @@ struct SessionReader::Private
     bool readSqlRange(qint64 from, qint64 to, QList<StreamEvent> &out);
     void readRangeSkippingBadRows(qint64 from, qint64 to, QList<StreamEvent> &out);
     qint64 arrivalAt(qint64 row);
+    bool readBlockIndex(QString &why);
+    void readBlocks(qint64 from, qint64 to, QList<StreamEvent> &out);
+    size_t readBlocksFrom(size_t k, qint64 from, qint64 to, QList<StreamEvent> &out);
+    qint64 indexInBlocks(qint64 arrivalNs);
 };
 
 namespace {
@@ -177,6 +198,11 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
     if (sqlOk) {
         if (!headerFromMeta(meta, userVersion, p.header, p.problems, error))
             return nullptr;
+        QString why;
+        if (!p.readBlockIndex(why))
+            sqlOk = false, sqlError = why;
+    }
+    if (sqlOk) {
         QSqlQuery q(p.db);
         q.setForwardOnly(true);
         // Three queries: SQLite answers count(*) alone from the b-tree pages and min/max alone
@@ -191,9 +217,10 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
         if (n > 0 && q.exec(QStringLiteral("SELECT max(id) FROM events")) && q.next())
             maxId = q.value(0).toLongLong();
         if (n >= 0 && !q.lastError().isValid()) {
-            const bool contiguous = n == 0 || (minId == 0 && maxId == n - 1);
+            // The single rows continue where the blocks end.
+            const bool contiguous = n == 0 || (minId == p.blocked && maxId == p.blocked + n - 1);
             if (contiguous)
-                p.count = n;
+                p.count = p.blocked + n;
             else
                 sqlOk = false, sqlError = QStringLiteral("event ids are not contiguous");
         } else {
@@ -231,9 +258,19 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
         p.arrivalQuery = std::make_unique<QSqlQuery>(p.db);
         p.arrivalQuery->setForwardOnly(true);
         p.arrivalQuery->prepare(QStringLiteral("SELECT arrival_ns FROM events WHERE id = ?"));
+        if (!p.blocks.empty()) {
+            p.blockQuery = std::make_unique<QSqlQuery>(p.db);
+            p.blockQuery->setForwardOnly(true);
+            p.blockQuery->prepare(QStringLiteral(
+                "SELECT id, count, first_arrival_ns, last_arrival_ns, checksum, arrivals, sources, lengths, raw "
+                "FROM event_blocks WHERE id >= ? AND id < ? ORDER BY id"));
+            p.blockArrivalsQuery = std::make_unique<QSqlQuery>(p.db);
+            p.blockArrivalsQuery->setForwardOnly(true);
+            p.blockArrivalsQuery->prepare(QStringLiteral("SELECT arrivals FROM event_blocks WHERE id = ?"));
+        }
         if (p.count > 0) {
-            p.firstArrival = p.arrivalAt(0);
-            p.lastArrival = p.arrivalAt(p.count - 1);
+            p.firstArrival = p.blocks.empty() ? p.arrivalAt(0) : p.blocks.front().firstArrival;
+            p.lastArrival = p.count == p.blocked ? p.blocks.back().lastArrival : p.arrivalAt(p.count - 1);
         }
         return r;
     }
@@ -263,6 +300,113 @@ std::unique_ptr<SessionReader> SessionReader::open(const QString &path, QString 
     p.details = rec.details;
     p.probes = rec.probes;
     return r;
+}
+
+// The block index: one row per block, its small columns only (they sit before the blobs, so
+// SQLite reads them from the leaf pages without following the overflow chains).
+bool SessionReader::Private::readBlockIndex(QString &why)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_blocks'"))
+        || !q.next()) {
+        why = q.lastError().text();
+        return false;
+    }
+    if (q.value(0).toInt() == 0)
+        return true; // written before blocks existed: every event is a row of `events`
+    if (!q.exec(QStringLiteral(
+            "SELECT id, count, first_arrival_ns, last_arrival_ns FROM event_blocks ORDER BY id"))) {
+        why = q.lastError().text();
+        return false;
+    }
+    qint64 previousLast = std::numeric_limits<qint64>::min();
+    while (q.next()) {
+        const Block b{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+                      q.value(3).toLongLong()};
+        if (b.first != blocked || b.count <= 0 || b.firstArrival > b.lastArrival || b.firstArrival < previousLast) {
+            why = QStringLiteral("the block of event %1 does not continue the blocks before it").arg(b.first);
+            return false;
+        }
+        blocks.push_back(b);
+        blocked += b.count;
+        previousLast = b.lastArrival;
+    }
+    if (q.lastError().isValid()) {
+        why = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// Reads the events [from, to) of blocks k, k+1, ... in one query; returns the first block it
+// did not read (blocks.size() or past `to` when it read them all).
+size_t SessionReader::Private::readBlocksFrom(size_t k, qint64 from, qint64 to, QList<StreamEvent> &out)
+{
+    blockQuery->bindValue(0, blocks[k].first);
+    blockQuery->bindValue(1, to);
+    bool ok = blockQuery->exec();
+    while (ok && k < blocks.size() && blocks[k].first < to && blockQuery->next()) {
+        const Block &b = blocks[k];
+        eventblock::Columns c;
+        c.count = blockQuery->value(1).toLongLong();
+        c.firstArrivalNs = blockQuery->value(2).toLongLong();
+        c.lastArrivalNs = blockQuery->value(3).toLongLong();
+        c.checksum = blockQuery->value(4).toLongLong();
+        c.arrivals = blockQuery->value(5).toByteArray();
+        c.sources = blockQuery->value(6).toByteArray();
+        c.lengths = blockQuery->value(7).toByteArray();
+        c.raw = blockQuery->value(8).toByteArray();
+        if (blockQuery->value(0).toLongLong() != b.first)
+            break;
+        const qint64 begin = std::max(from, b.first);
+        const qint64 end = std::min(to, b.first + b.count);
+        const bool same = c.count == b.count && c.firstArrivalNs == b.firstArrival && c.lastArrivalNs == b.lastArrival;
+        if (!same || !eventblock::decode(c, begin - b.first, end - begin, out))
+            problems << QStringLiteral("events %1 to %2 are unreadable (damaged block)")
+                            .arg(b.first)
+                            .arg(b.first + b.count - 1);
+        ++k;
+    }
+    blockQuery->finish();
+    return k;
+}
+
+// One query for a whole range; a block that fails (a damaged page under SQLite) is listed and
+// skipped, and reading goes on with the next.
+void SessionReader::Private::readBlocks(qint64 from, qint64 to, QList<StreamEvent> &out)
+{
+    auto it = std::upper_bound(blocks.begin(), blocks.end(), from,
+                               [](qint64 row, const Block &b) { return row < b.first; });
+    size_t k = size_t(it - blocks.begin()) - 1; // from < blocked, so some block starts at or before it
+    while (k < blocks.size() && blocks[k].first < to) {
+        k = readBlocksFrom(k, from, to, out);
+        if (k < blocks.size() && blocks[k].first < to) {
+            problems << QStringLiteral("events %1 to %2 are unreadable (damaged page)")
+                            .arg(blocks[k].first)
+                            .arg(blocks[k].first + blocks[k].count - 1);
+            ++k;
+        }
+    }
+}
+
+// First row with arrival >= arrivalNs among the blocks; -1 when every block is earlier.
+qint64 SessionReader::Private::indexInBlocks(qint64 arrivalNs)
+{
+    auto it = std::lower_bound(blocks.begin(), blocks.end(), arrivalNs,
+                               [](const Block &b, qint64 t) { return b.lastArrival < t; });
+    if (it == blocks.end())
+        return -1;
+    if (it->firstArrival >= arrivalNs)
+        return it->first;
+    blockArrivalsQuery->bindValue(0, it->first);
+    QList<qint64> arrivals;
+    if (blockArrivalsQuery->exec() && blockArrivalsQuery->next())
+        arrivals = eventblock::arrivals(it->count, blockArrivalsQuery->value(0).toByteArray());
+    blockArrivalsQuery->finish();
+    if (arrivals.isEmpty())
+        return it->first; // unreadable block: a seek lands at its start
+    return it->first + (std::lower_bound(arrivals.cbegin(), arrivals.cend(), arrivalNs) - arrivals.cbegin());
 }
 
 qint64 SessionReader::Private::arrivalAt(qint64 row)
@@ -325,13 +469,22 @@ QList<StreamEvent> SessionReader::readEvents(qint64 from, qint64 count)
         out.append(QList<StreamEvent>(d->events.begin() + from, d->events.begin() + to));
         return out;
     }
-    d->readRangeSkippingBadRows(from, to, out);
+    if (from < d->blocked)
+        d->readBlocks(from, std::min(to, d->blocked), out);
+    if (to > d->blocked)
+        d->readRangeSkippingBadRows(std::max(from, d->blocked), to, out);
     return out;
 }
 
 qint64 SessionReader::indexAtOrAfter(qint64 arrivalNs)
 {
     qint64 lo = 0;
+    if (!d->inMemory && !d->blocks.empty()) {
+        const qint64 row = d->indexInBlocks(arrivalNs);
+        if (row >= 0)
+            return row;
+        lo = d->blocked;
+    }
     qint64 hi = d->count;
     while (lo < hi) {
         const qint64 mid = lo + (hi - lo) / 2;

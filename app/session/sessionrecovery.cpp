@@ -1,5 +1,6 @@
 #include "app/session/sessionrecovery.h"
 
+#include "app/session/eventblock.h"
 #include "app/session/sessionschema.h"
 
 #include <QFile>
@@ -48,7 +49,9 @@ int readVarint(const uchar *p, const uchar *end, quint64 &out)
     return 0;
 }
 
-std::optional<QList<Value>> decodeRecord(const QByteArray &payload)
+// With `truncated`, the payload is only the start of the record: a blob or text that runs past
+// its end is cut there and *truncated set, and decoding stops after it.
+std::optional<QList<Value>> decodeRecord(const QByteArray &payload, bool *truncated = nullptr)
 {
     const auto *p = reinterpret_cast<const uchar *>(payload.constData());
     const uchar *end = p + payload.size();
@@ -91,6 +94,12 @@ std::optional<QList<Value>> decodeRecord(const QByteArray &payload)
         } else if (type >= 12) {
             v.kind = (type & 1) ? Value::Text : Value::Blob;
             size = qint64((type - (type & 1 ? 13 : 12)) / 2);
+            if (body + size > end && truncated) {
+                v.bytes = QByteArray(reinterpret_cast<const char *>(body), end - body);
+                values.append(v);
+                *truncated = true;
+                return values;
+            }
             if (body + size > end)
                 return std::nullopt;
             v.bytes = QByteArray(reinterpret_cast<const char *>(body), size);
@@ -222,16 +231,22 @@ private:
                 return false;
             quint32 next = be(p + local, 4);
             qint64 guard = m_pages;
+            qint64 trusted = payload.size(); // the bytes before the page that holds `next`
             while (payload.size() < qint64(payloadSize)) {
-                if (next < 1 || next > m_pages || guard-- <= 0)
-                    return false;
+                if (next < 1 || next > m_pages || guard-- <= 0) {
+                    // Past the end of a truncated file: the pages read so far are sound. Any
+                    // other bad link: the page holding it is garbage, and so is its content.
+                    const bool cutOff = next > m_pages && next <= m_headerPages;
+                    return readBrokenCell(qint64(rowid), payload.left(cutOff ? payload.size() : trusted));
+                }
                 const uchar *ov = page(next);
                 const qint64 take = std::min<qint64>(m_usable - 4, qint64(payloadSize) - payload.size());
+                trusted = payload.size();
                 payload.append(reinterpret_cast<const char *>(ov + 4), take);
                 next = be(ov, 4);
             }
             if (next != 0) // the chain must end where the payload does: else a page was overwritten
-                return false;
+                return readBrokenCell(qint64(rowid), payload.left(trusted));
         }
         const auto values = decodeRecord(payload);
         if (!values)
@@ -239,11 +254,38 @@ private:
         return file(qint64(rowid), *values);
     }
 
+    // A row whose overflow chain breaks off: of an event block, the events whose bytes all lie
+    // before the break are kept (the block's checksum cannot vouch for them, the page links
+    // did). Always false: the row itself is damaged.
+    bool readBrokenCell(qint64 rowid, const QByteArray &prefix)
+    {
+        using K = Value::Kind;
+        bool truncated = false;
+        const auto v = decodeRecord(prefix, &truncated);
+        if (!v || !truncated || v->size() != 9
+            || !shapeIs(*v, {K::Null, K::Int, K::Int, K::Int, K::Int, K::Blob, K::Blob, K::Blob, K::Blob}))
+            return false;
+        const eventblock::Columns c{(*v)[1].i, (*v)[2].i, (*v)[3].i, (*v)[4].i,
+                                    (*v)[5].bytes, (*v)[6].bytes, (*v)[7].bytes, (*v)[8].bytes};
+        QList<StreamEvent> events;
+        eventblock::decodeIntactPrefix(c, events);
+        for (qsizetype k = 0; k < events.size(); ++k)
+            m_blockEvents.insert(rowid + k, std::move(events[k]));
+        return false;
+    }
+
     // Files a decoded row by its shape; false when it fits no table of a session.
     bool file(qint64 rowid, const QList<Value> &v)
     {
         using K = Value::Kind;
-        if (shapeIs(v, {K::Null, K::Int, K::Int, K::Blob})) {
+        if (shapeIs(v, {K::Null, K::Int, K::Int, K::Int, K::Int, K::Blob, K::Blob, K::Blob, K::Blob})) {
+            const eventblock::Columns c{v[1].i, v[2].i, v[3].i, v[4].i, v[5].bytes, v[6].bytes, v[7].bytes, v[8].bytes};
+            QList<StreamEvent> events;
+            if (!eventblock::decode(c, 0, c.count, events))
+                return false;
+            for (qsizetype k = 0; k < events.size(); ++k)
+                m_blockEvents.insert(rowid + k, std::move(events[k]));
+        } else if (shapeIs(v, {K::Null, K::Int, K::Int, K::Blob})) {
             if (v[2].i < 0 || v[2].i > int(EventSource::Replay))
                 return false;
             m_events.insert(rowid, StreamEvent{v[1].i, EventSource(v[2].i), v[3].bytes});
@@ -271,6 +313,11 @@ private:
 
     void finishEvents()
     {
+        // A single row whose block was written later is the same event; the block is what the
+        // file last said. Single rows of a block that is lost still count.
+        for (auto it = m_blockEvents.cbegin(); it != m_blockEvents.cend(); ++it)
+            m_events.insert(it.key(), it.value());
+        m_blockEvents.clear();
         if (!m_events.isEmpty())
             m_out.isSession = true;
         m_out.events.reserve(size_t(m_events.size()));
@@ -303,7 +350,8 @@ private:
     qint64 m_pages = 0;
     qint64 m_badCells = 0;
     QList<qint64> m_badCellPages;
-    QMap<qint64, StreamEvent> m_events;
+    QMap<qint64, StreamEvent> m_events;      // single rows (`events`), by id
+    QMap<qint64, StreamEvent> m_blockEvents; // from event_blocks rows, by event index
 };
 
 } // namespace

@@ -15,7 +15,8 @@ namespace rcrt {
 // What a page-by-page scan of a damaged session file could still read. SQLite itself gives up
 // on a table when one page of its b-tree is bad; this scan reads every table leaf page on its
 // own, decodes the intact rows and tells the tables apart by their column shapes (see
-// sessionschema), so one bad page loses only the rows stored on it.
+// sessionschema), so one bad page loses only the rows stored on it (an event block: all its
+// events, when the page holds its cell or one of its overflow pages).
 struct RecoveredSession
 {
     QHash<QString, QString> meta;

@@ -1,5 +1,6 @@
 #include "app/session/sessionwriter.h"
 
+#include "app/session/eventblock.h"
 #include "app/session/sessionschema.h"
 
 #include <QFile>
@@ -8,6 +9,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <vector>
 
 namespace rcrt {
 
@@ -21,6 +24,8 @@ struct SessionWriter::Private
     QString connection;
     QSqlDatabase db;
     std::unique_ptr<QSqlQuery> insertEvent;
+    std::unique_ptr<QSqlQuery> insertBlock;
+    std::unique_ptr<QSqlQuery> deleteTailRows;
     std::unique_ptr<QSqlQuery> insertLog;
     std::unique_ptr<QSqlQuery> insertDetail;
     std::unique_ptr<QSqlQuery> insertProbe;
@@ -31,6 +36,11 @@ struct SessionWriter::Private
     qint64 events = 0;
     qint64 bytes = 0;
     qint64 lastArrivalNs = 0;
+    // The events after the last block, waiting for the next one; the first `tailStored` of them
+    // are already rows of the `events` table (written at a commit, so that a crash keeps them).
+    std::vector<StreamEvent> tail;
+    qint64 tailBytes = 0;
+    size_t tailStored = 0;
     QString error;
 
     void fail(const QString &what, const QSqlError &e)
@@ -60,9 +70,57 @@ struct SessionWriter::Private
         return true;
     }
 
+    // The tail as one block; its rows in `events` go in the same transaction.
+    void storeBlock()
+    {
+        if (tail.empty() || !begin())
+            return;
+        const qint64 first = events - qint64(tail.size());
+        const eventblock::Columns c = eventblock::encode(tail.data(), tail.data() + tail.size());
+        insertBlock->bindValue(0, first);
+        insertBlock->bindValue(1, c.count);
+        insertBlock->bindValue(2, c.firstArrivalNs);
+        insertBlock->bindValue(3, c.lastArrivalNs);
+        insertBlock->bindValue(4, c.checksum);
+        insertBlock->bindValue(5, c.arrivals);
+        insertBlock->bindValue(6, c.sources);
+        insertBlock->bindValue(7, c.lengths);
+        insertBlock->bindValue(8, c.raw);
+        if (!insertBlock->exec())
+            fail(QStringLiteral("event block"), insertBlock->lastError());
+        if (tailStored > 0) {
+            deleteTailRows->bindValue(0, first);
+            if (!deleteTailRows->exec())
+                fail(QStringLiteral("event block"), deleteTailRows->lastError());
+        }
+        tail.clear();
+        tailBytes = 0;
+        tailStored = 0;
+    }
+
+    // The tail's events not stored yet become single rows, so the commit keeps them.
+    void storeTailRows()
+    {
+        if (tailStored == tail.size() || !begin())
+            return;
+        const qint64 first = events - qint64(tail.size());
+        for (; tailStored < tail.size(); ++tailStored) {
+            const StreamEvent &e = tail[tailStored];
+            insertEvent->bindValue(0, first + qint64(tailStored));
+            insertEvent->bindValue(1, qint64(e.arrivalNs));
+            insertEvent->bindValue(2, int(e.source));
+            insertEvent->bindValue(3, e.raw);
+            if (!insertEvent->exec()) {
+                fail(QStringLiteral("event"), insertEvent->lastError());
+                return;
+            }
+        }
+    }
+
     bool commit()
     {
         sinceCommit.restart();
+        storeTailRows();
         if (!inTransaction)
             return error.isEmpty();
         inTransaction = false;
@@ -140,12 +198,18 @@ std::unique_ptr<SessionWriter> SessionWriter::create(const QString &path, const 
         }
     }
     p.insertEvent = std::make_unique<QSqlQuery>(p.db);
+    p.insertBlock = std::make_unique<QSqlQuery>(p.db);
+    p.deleteTailRows = std::make_unique<QSqlQuery>(p.db);
     p.insertLog = std::make_unique<QSqlQuery>(p.db);
     p.insertDetail = std::make_unique<QSqlQuery>(p.db);
     p.insertProbe = std::make_unique<QSqlQuery>(p.db);
     p.setMeta = std::make_unique<QSqlQuery>(p.db);
     const bool prepared =
         p.insertEvent->prepare(QStringLiteral("INSERT INTO events(id, arrival_ns, source, raw) VALUES(?,?,?,?)"))
+        && p.insertBlock->prepare(QStringLiteral(
+            "INSERT INTO event_blocks(id, count, first_arrival_ns, last_arrival_ns, checksum, arrivals, "
+            "sources, lengths, raw) VALUES(?,?,?,?,?,?,?,?,?)"))
+        && p.deleteTailRows->prepare(QStringLiteral("DELETE FROM events WHERE id >= ?"))
         && p.insertLog->prepare(QStringLiteral("INSERT INTO log(at_ns, kind, text) VALUES(?,?,?)"))
         && p.insertDetail->prepare(QStringLiteral(
             "INSERT INTO details(at_ns, breadcrumb_id, version, full_json) VALUES(?,?,?,?)"))
@@ -175,20 +239,16 @@ std::unique_ptr<SessionWriter> SessionWriter::create(const QString &path, const 
 void SessionWriter::appendEvent(const StreamEvent &event)
 {
     Private &p = *d;
-    if (p.closed || !p.begin())
+    if (p.closed)
         return;
     const qint64 arrival = std::max<qint64>(event.arrivalNs, p.lastArrivalNs);
-    p.insertEvent->bindValue(0, p.events);
-    p.insertEvent->bindValue(1, arrival);
-    p.insertEvent->bindValue(2, int(event.source));
-    p.insertEvent->bindValue(3, event.raw);
-    if (!p.insertEvent->exec()) {
-        p.fail(QStringLiteral("event"), p.insertEvent->lastError());
-        return;
-    }
+    p.tail.push_back({arrival, event.source, event.raw});
     p.lastArrivalNs = arrival;
     ++p.events;
     p.bytes += event.raw.size();
+    p.tailBytes += event.raw.size();
+    if (qint64(p.tail.size()) >= eventblock::kMaxEvents || p.tailBytes >= eventblock::kMaxBytes)
+        p.storeBlock();
 }
 
 void SessionWriter::appendEvents(const QList<StreamEvent> &events)
@@ -259,9 +319,12 @@ bool SessionWriter::close(QString *error)
     Private &p = *d;
     if (p.closed)
         return flush(error);
+    p.storeBlock(); // the last, short block: a closed file holds no single event rows
     p.commit();
     p.closed = true;
     p.insertEvent.reset();
+    p.insertBlock.reset();
+    p.deleteTailRows.reset();
     p.insertLog.reset();
     p.insertDetail.reset();
     p.insertProbe.reset();

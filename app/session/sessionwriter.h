@@ -14,7 +14,9 @@ namespace rcrt {
 // Writes one session file (SQLite through QtSql, WAL; schema in docs/session-format.md).
 //
 // Rows go straight into an open transaction; commits happen at flush(), and on an append when
-// the last commit is 250 ms old. Whoever owns the writer calls flush() on a 250 ms timer (the
+// the last commit is 250 ms old. Events are stored in blocks of up to 256 (eventblock.h); the
+// events after the last full block are written as single rows at each commit and replaced by
+// their block once it is full, so every commit holds every event appended before it. Whoever owns the writer calls flush() on a 250 ms timer (the
 // Recorder does), so a crash (kill -9) loses at most the last 250 ms. close() (or the
 // destructor) commits the rest, checkpoints and leaves a single self-contained file without
 // -wal/-shm companions, ready to hand to someone else.
