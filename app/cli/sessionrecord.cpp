@@ -2,18 +2,15 @@
 // session file.
 
 #include "app/cli/eventformat.h"
-#include "app/cli/interrupt.h"
 #include "app/cli/sessionargs.h"
 #include "app/cli/sessioncommands.h"
 #include "app/cli/tapconnection.h"
-#include "app/livesource.h"
+#include "app/cli/tapstream.h"
 #include "app/session/recorder.h"
-#include "model/eventstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
-#include <QTimer>
 
 #include <cstdio>
 #include <limits>
@@ -120,37 +117,16 @@ int runRecord(const TapOptions &options, const QStringList &rawArgs)
         return 1;
     }
 
-    EventStore::Options storeOptions;
-    storeOptions.maxEvents = 500'000;
-    storeOptions.batchIntervalMs = 20;
-    EventStore store(storeOptions);
-    HeldState held;
-    held.latestVersion = [&store](QByteArrayView id) { return store.latestVersion(id); };
-    held.serverHighWaterNs = [&store] { return std::max(store.maxUpdatedAtNs(), store.lastPingTsNs()); };
-    LiveSourceOptions liveOptions;
-    liveOptions.initialHistory = args.history;
-    LiveSource live(&connection->nam(), options.url, &connection->tokens(), held, liveOptions);
-
     int exitCode = 0;
-    bool stopping = false;
+    TapStream stream(*connection, options, args.history, QStringLiteral("record"), &exitCode);
+    EventStore &store = stream.store;
+    LiveSource &live = stream.live;
     ClockOffsetEstimate offset;
     // Every delivery goes to the file (repeats too: they are part of what happened).
     QObject::connect(&live, &LiveSource::eventsReceived, recorder.get(), &Recorder::appendEvents);
-    QObject::connect(&live, &LiveSource::eventsReceived, &store, &EventStore::ingestBatch);
     QObject::connect(&live, &LiveSource::logMessage, recorder.get(), &Recorder::appendLogMessage);
-    QObject::connect(&live, &LiveSource::logMessage, &store, [&err](const QString &message) {
-        err << "# " << message << '\n';
-        err.flush();
-    });
     QObject::connect(recorder.get(), &Recorder::writeFailed, &store, [&](const QString &message) {
         err << "rcrt-tap record: cannot write " << args.output << ": " << message << '\n';
-        exitCode = 1;
-        QCoreApplication::quit();
-    });
-    QObject::connect(&live.sse(), &SseClient::stateChanged, &store, [&](SseClient::State state) {
-        if (state != SseClient::State::Stopped || stopping)
-            return;
-        err << "rcrt-tap record: stream stopped: " << live.sse().stopReason() << '\n';
         exitCode = 1;
         QCoreApplication::quit();
     });
@@ -167,16 +143,9 @@ int runRecord(const TapOptions &options, const QStringList &rawArgs)
     });
 
     const qint64 startNs = nowNs();
-    if (args.durationS > 0)
-        QTimer::singleShot(qint64(args.durationS * 1000), &store, [] { QCoreApplication::quit(); });
-    quitEventLoopOnInterrupt();
     err << "# recording to " << args.output << '\n';
     err.flush();
-    live.start();
-    QCoreApplication::exec();
-    stopping = true;
-    live.stop();
-    store.flush();
+    stream.run(args.durationS);
     if (const auto estimate = offset.value())
         recorder->setClockOffsetNs(*estimate);
     const qint64 events = recorder->eventCount();

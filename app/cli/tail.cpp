@@ -1,17 +1,14 @@
 #include "app/cli/tail.h"
 
 #include "app/cli/eventformat.h"
-#include "app/cli/interrupt.h"
 #include "app/cli/jsonout.h"
 #include "app/cli/tailsummary.h"
 #include "app/cli/tapconnection.h"
-#include "app/livesource.h"
-#include "model/eventstore.h"
+#include "app/cli/tapstream.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
-#include <QTimer>
 
 #include <cstdio>
 
@@ -105,36 +102,15 @@ int runTail(const TapOptions &options, const QStringList &rawArgs)
         return 1;
     }
 
-    EventStore::Options storeOptions;
-    storeOptions.maxEvents = 500'000; // dedupe memory for a long tail; the terminal keeps the rest
-    storeOptions.batchIntervalMs = 20;
-    EventStore store(storeOptions);
-
-    HeldState held;
-    held.latestVersion = [&store](QByteArrayView id) { return store.latestVersion(id); };
-    held.serverHighWaterNs = [&store] { return std::max(store.maxUpdatedAtNs(), store.lastPingTsNs()); };
-    LiveSourceOptions liveOptions;
-    liveOptions.initialHistory = args.history;
-    LiveSource live(&connection->nam(), options.url, &connection->tokens(), held, liveOptions);
+    int exitCode = 0;
+    TapStream stream(*connection, options, args.history, QStringLiteral("tail"), &exitCode);
+    EventStore &store = stream.store;
+    LiveSource &live = stream.live;
 
     TailSummary summary;
     qint64 printed = 0;
-    int exitCode = 0;
     const qint64 startNs = nowNs();
 
-    QObject::connect(&live, &LiveSource::eventsReceived, &store, &EventStore::ingestBatch);
-    QObject::connect(&live, &LiveSource::logMessage, &store, [&err](const QString &message) {
-        err << "# " << message << '\n';
-        err.flush();
-    });
-    bool stopping = false;
-    QObject::connect(&live.sse(), &SseClient::stateChanged, &store, [&](SseClient::State state) {
-        if (state != SseClient::State::Stopped || stopping)
-            return;
-        err << "rcrt-tap tail: stream stopped: " << live.sse().stopReason() << '\n';
-        exitCode = 1;
-        QCoreApplication::quit();
-    });
     QObject::connect(&store, &EventStore::batchReady, &store, [&](const EventBatch &batch) {
         QByteArray out;
         for (const RejectRecord &reject : batch.rejects)
@@ -160,14 +136,7 @@ int runTail(const TapOptions &options, const QStringList &rawArgs)
             QCoreApplication::quit();
     });
 
-    if (args.durationS > 0)
-        QTimer::singleShot(qint64(args.durationS * 1000), &store, [] { QCoreApplication::quit(); });
-    quitEventLoopOnInterrupt();
-    live.start();
-    QCoreApplication::exec();
-    stopping = true;
-    live.stop();
-    store.flush();
+    stream.run(args.durationS);
 
     if (args.summary) {
         summary.setConnection(live.sse().connectCount(), live.sse().reconnectCount(), live.backfillCount());
