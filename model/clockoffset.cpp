@@ -1,6 +1,7 @@
 #include "model/clockoffset.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace rcrt {
 
@@ -12,10 +13,15 @@ QString ClockOffsetEstimator::Estimate::toString() const
 {
     if (!isValid())
         return QStringLiteral("unknown");
-    return QStringLiteral("%1%2 s ± %3 s (%4)")
+    // Milliseconds while both figures are below a second (probes on a LAN), else seconds.
+    const bool ms = std::max(std::llabs(offsetNs), uncertaintyNs) < 1'000'000'000;
+    const double scale = ms ? 1e6 : 1e9;
+    const QString unit = ms ? QStringLiteral("ms") : QStringLiteral("s");
+    return QStringLiteral("%1%2 %3 ± %4 %3 (%5)")
         .arg(offsetNs >= 0 ? QStringLiteral("+") : QString())
-        .arg(double(offsetNs) / 1e9, 0, 'f', 3)
-        .arg(double(uncertaintyNs) / 1e9, 0, 'f', 3)
+        .arg(double(offsetNs) / scale, 0, 'f', ms ? 1 : 3)
+        .arg(unit)
+        .arg(double(uncertaintyNs) / scale, 0, 'f', ms ? 1 : 3)
         .arg(sourceName(source));
 }
 

@@ -97,8 +97,8 @@ int report(const TapOptions &options, const Doctor &doctor, const QString &sourc
         const DeliveryStats &s = doctor.stats();
         const DeliveryStats::LagSummary lag = s.lagSummary();
         out << "diagnosis of " << source << ": " << s.eventCount() << " events, " << s.pingCount()
-            << " pings; lag p50 " << lag.ms.p50 << " ms, p95 " << lag.ms.p95 << " ms (clock offset "
-            << lag.offset.toString() << ")\n";
+            << " pings; lag p50 " << QString::number(lag.ms.p50, 'f', 1) << " ms, p95 "
+            << QString::number(lag.ms.p95, 'f', 1) << " ms (clock offset " << lag.offset.toString() << ")\n";
         if (findings.isEmpty())
             out << "healthy: no finding\n";
         for (const Finding &f : findings)

@@ -93,6 +93,15 @@ private slots:
         QVERIFY(!e.estimate().isValid());
     }
 
+    void textPicksItsUnit()
+    {
+        ClockOffsetEstimator e;
+        e.addProbe(10 * kS, 10 * kS + 3 * kMs, 10 * kS + 2 * kMs);
+        QCOMPARE(e.estimate().toString(), QStringLiteral("+0.5 ms ± 1.5 ms (probes)"));
+        e.addProbe(20 * kS, 20 * kS + 1 * kMs, 20 * kS - 2500 * kMs);
+        QCOMPARE(e.estimate().toString(), QStringLiteral("-2.501 s ± 0.001 s (probes)"));
+    }
+
     void pingWithoutTsIsIgnored()
     {
         ClockOffsetEstimator e;
