@@ -40,6 +40,14 @@ void deadStreamRule(const Context &c, QList<Finding> &out)
     if (!s.lastError.isEmpty())
         f.evidence << QStringLiteral("last error: %1").arg(s.lastError);
     f.evidence << QStringLiteral("pings received: %1, events received: %2").arg(stats.pingCount()).arg(stats.eventCount());
+    // The server pings every 5 s, so an accepted stream with no byte at all is either dead or
+    // held back by something that buffers longer than the console's watchdog (15 s) waits:
+    // the seed's 60 s buffer looks exactly like this from here.
+    const bool acceptedButSilent = s.live && neverAnything && s.connects >= 2;
+    if (acceptedButSilent)
+        f.evidence << QStringLiteral("%1 streams were accepted (HTTP 200) and each stayed silent until the watchdog cut "
+                                     "it: a proxy buffering longer than 15 s looks like this")
+                          .arg(s.connects);
     f.figures = QJsonObject{{QStringLiteral("observed_ms"), double(observed) / kNsPerMs},
                             {QStringLiteral("connects"), s.connects},
                             {QStringLiteral("reconnects"), s.reconnects},
@@ -51,6 +59,9 @@ void deadStreamRule(const Context &c, QList<Finding> &out)
     f.fixHint = QStringLiteral("Check the URL, the token (a 401 loop after expiry), the server's 503 (NATS "
                                "subscribe failed) and any proxy's read timeout; the server pings every 5 s, so "
                                "15 s of silence means the connection is dead: reconnect and re-list.");
+    if (acceptedButSilent)
+        f.fixHint += QStringLiteral(" Accepted but silent streams: look for a buffering proxy (curl -N the stream "
+                                    "through it and watch for bursts; `proxy_buffering off`).");
     out.append(f);
 }
 

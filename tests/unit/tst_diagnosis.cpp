@@ -322,6 +322,14 @@ private slots:
         QCOMPARE(findings.first().severity, Severity::Error);
         QVERIFY(findings.first().evidence.join(u' ').contains(QStringLiteral("HTTP 503")));
 
+        // Accepted again and again, silent each time: what a buffer longer than the watchdog does.
+        in.stream.connects = 4;
+        findings = diagnose(in);
+        QCOMPARE(problems(findings), QStringList{QString(finding::DeadStream)});
+        QVERIFY(findings.first().evidence.join(u' ').contains(QStringLiteral("stayed silent")));
+        QVERIFY(findings.first().fixHint.contains(QStringLiteral("buffering proxy")));
+        in.stream.connects = 0;
+
         // A stream that went silent after a while.
         rig.feed(deliver(demoTraffic(20 * kDiagS), healthyDelivery()));
         in.stream.connects = 1;
