@@ -1,5 +1,6 @@
 #include "net/restcall.h"
 
+#include "net/tlsaccessmanager.h"
 #include "net/tokenprovider.h"
 
 #include <QLoggingCategory>
@@ -78,7 +79,7 @@ static QString describeNetworkError(QNetworkReply *reply, int transferTimeoutMs)
         return QStringLiteral("timed out after %1 ms (%2)")
             .arg(transferTimeoutMs)
             .arg(reply->url().toDisplayString(QUrl::RemoveQuery));
-    return QStringLiteral("network error: %1").arg(reply->errorString());
+    return QStringLiteral("network error: %1").arg(networkErrorText(reply));
 }
 
 void RestCall::onReplyFinished()

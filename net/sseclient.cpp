@@ -2,6 +2,7 @@
 
 #include "net/restclient.h"
 #include "net/sseparser.h"
+#include "net/tlsaccessmanager.h"
 #include "net/tokenprovider.h"
 
 #include <QLoggingCategory>
@@ -28,6 +29,25 @@ Backoff makeBackoff(const SseClientOptions &options)
 {
     return options.backoffSeed ? Backoff(options.backoff, *options.backoffSeed)
                                : Backoff(options.backoff);
+}
+
+// True when the last bytes end with two line terminators (CR, LF or CRLF): nothing of a
+// pending event or line is left in the parser.
+bool endsAtEventBoundary(QByteArrayView tail)
+{
+    if (tail.isEmpty())
+        return true; // nothing was received
+    int terminators = 0;
+    while (terminators < 2 && !tail.isEmpty()) {
+        if (tail.endsWith("\r\n"))
+            tail.chop(2);
+        else if (tail.endsWith('\n') || tail.endsWith('\r'))
+            tail.chop(1);
+        else
+            break;
+        ++terminators;
+    }
+    return terminators == 2;
 }
 
 QString seconds(int ms)
@@ -83,6 +103,11 @@ QUrl SseClient::streamUrl() const
     return RestClient::endpointUrl(m_baseUrl, m_options.path, query);
 }
 
+qsizetype SseClient::parserBufferedBytes() const
+{
+    return m_parser->bufferedBytes();
+}
+
 void SseClient::start()
 {
     if (m_state == State::Connecting || m_state == State::Open)
@@ -124,6 +149,8 @@ void SseClient::connectNow()
     m_waitingForToken = false;
     m_parser->resetForNewStream();
     m_batch.clear();
+    m_invalidUtf8Reported = false;
+    m_tail.clear();
 
     m_usedToken = m_tokens ? m_tokens->token() : QString();
     QUrlQuery query;
@@ -171,18 +198,33 @@ void SseClient::handleHeaders()
     if (!statusAttr.isValid())
         return;
     const int status = statusAttr.toInt();
+    // Qt follows a redirect (not to a less safe scheme) and the final answer brings its own
+    // headers; one it refuses to follow ends the reply with an error, seen in onFinished().
     if (status >= 300 && status < 400
-        && m_reply->attribute(QNetworkRequest::RedirectionTargetAttribute).isValid())
-        return; // Qt follows the redirect; the final answer brings its own headers
+        && (m_reply->attribute(QNetworkRequest::RedirectionTargetAttribute).isValid()
+            || m_reply->hasRawHeader(QByteArrayLiteral("Location")))
+        && !m_reply->isFinished())
+        return;
     m_headersSeen = true;
 
     const QString contentType = m_reply->header(QNetworkRequest::ContentTypeHeader).toString();
     const QString mime = contentType.section(u';', 0, 0).trimmed().toLower();
+    // We ask for identity (a compressing proxy holds events back until its block fills, §8.1)
+    // and Qt does not decode what it did not ask for: compressed bytes would reach the parser
+    // as garbage. Refuse clearly instead; the reconnect may find a better-behaved path.
+    const QByteArray encoding =
+        m_reply->rawHeader(QByteArrayLiteral("Content-Encoding")).trimmed().toLower();
+    const bool encoded = !encoding.isEmpty() && encoding != "identity";
     if (status == 204) {
         // WHATWG: 204 means "do not reconnect".
         stopWith(QStringLiteral("server answered 204 No Content: not reconnecting"));
     } else if (status != 200) {
         rejectStream(QStringLiteral("HTTP %1").arg(status));
+    } else if (encoded) {
+        rejectStream(QStringLiteral("server sent Content-Encoding: %1 although the console asked "
+                                    "for identity (compression delays events)")
+                         .arg(QString::fromLatin1(encoding.left(64))),
+                     false);
     } else if (mime != QLatin1String("text/event-stream")) {
         rejectStream(QStringLiteral("unexpected content type %1")
                          .arg(contentType.isEmpty() ? QStringLiteral("(none)") : contentType));
@@ -203,7 +245,7 @@ void SseClient::acceptStream()
     emit connected();
 }
 
-void SseClient::rejectStream(const QString &reasonPrefix)
+void SseClient::rejectStream(const QString &reasonPrefix, bool readBody)
 {
     m_rejecting = true;
     m_rejectStatus =
@@ -211,6 +253,10 @@ void SseClient::rejectStream(const QString &reasonPrefix)
     m_rejectPrefix = reasonPrefix;
     m_rejectBody.clear();
     m_watchdog.stop();
+    if (!readBody) {
+        finishRejection();
+        return;
+    }
     // The body usually explains the status (plain text, §0); wait for it briefly, no longer.
     m_rejectTimer.start(m_options.errorBodyWaitMs);
     onReadyRead();
@@ -222,8 +268,14 @@ void SseClient::finishRejection()
         return;
     m_rejecting = false;
     m_rejectTimer.stop();
-    const QString body =
-        QString::fromUtf8(m_rejectBody.left(m_options.errorBodyMaxBytes)).trimmed();
+    // The body is the server's to choose: keep it printable (no NULs, escapes or line noise
+    // in a log line or a terminal).
+    QString body = QString::fromUtf8(m_rejectBody.left(m_options.errorBodyMaxBytes));
+    for (QChar &c : body) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            c = u' ';
+    }
+    body = body.simplified();
     const QString message = body.isEmpty() ? m_rejectPrefix : m_rejectPrefix + u": " + body;
     dropReply();
     m_lastError = message;
@@ -277,11 +329,21 @@ void SseClient::processChunk(const QByteArray &chunk)
     m_readArrivalNs = nowNs();
     m_lastByteAtNs = m_readArrivalNs;
     m_bytesReceived += chunk.size();
+    m_tail = QByteArray(m_tail + chunk.right(4)).right(4);
     m_watchdog.start(m_options.watchdogMs);
     m_parser->feed(chunk);
 
     // Signals go out after feed() returned, so a slot that stops or restarts us never runs
     // while the parser is mid-chunk.
+    if (const qint64 invalid = m_parser->invalidUtf8Values(); invalid != m_invalidUtf8Count) {
+        m_invalidUtf8Count = invalid;
+        // Once per connection: the text goes on (WHATWG replaces), the operator should know.
+        if (!m_invalidUtf8Reported)
+            m_pendingParseErrors.append(
+                QStringLiteral("the stream holds invalid UTF-8 (replaced by U+FFFD): the server "
+                               "or a proxy corrupts text"));
+        m_invalidUtf8Reported = true;
+    }
     const QStringList errors = std::exchange(m_pendingParseErrors, {});
     for (const QString &error : errors)
         emit parseError(error);
@@ -313,12 +375,21 @@ void SseClient::onFinished()
 
     QString reason;
     bool isError = false;
-    if (reply->error() == QNetworkReply::NoError) {
+    if (!endsAtEventBoundary(m_tail)) {
+        // Without a Content-Length Qt reports a reset like a clean end; the half event the
+        // parser drops is worth saying.
+        reason = reply->error() == QNetworkReply::NoError
+            ? QStringLiteral("stream ended in the middle of an event (its bytes are discarded); "
+                             "reconnecting")
+            : QStringLiteral("network error in the middle of an event: %1")
+                  .arg(networkErrorText(reply));
+        isError = true;
+    } else if (reply->error() == QNetworkReply::NoError) {
         // The real server never ends a stream; a clean end is a proxy or a restart. Reconnect
         // (two real runners did not, and went deaf: §8.2 item 6).
         reason = QStringLiteral("server closed the stream; reconnecting");
     } else {
-        reason = QStringLiteral("network error: %1").arg(reply->errorString());
+        reason = QStringLiteral("network error: %1").arg(networkErrorText(reply));
         isError = true;
     }
     endConnection(reason, isError);

@@ -95,6 +95,8 @@ public:
     QString lastError() const { return m_lastError; }
     // Why the stream is Stopped ("stopped by the user", the 204 reason...).
     QString stopReason() const { return m_stopReason; }
+    // Bytes the parser holds for a partial line and event (bounded by the options' limits).
+    qsizetype parserBufferedBytes() const;
 
 signals:
     void stateChanged(rcrt::SseClient::State state);
@@ -122,7 +124,8 @@ private:
     void onTokenChanged();
     void onRefreshFailed(const QString &error);
     void acceptStream();
-    void rejectStream(const QString &reasonPrefix);
+    // readBody: wait briefly for the body to quote it (false when it is not text, e.g. gzip).
+    void rejectStream(const QString &reasonPrefix, bool readBody = true);
     void finishRejection();
     void endConnection(const QString &reason, bool isError);
     void scheduleReconnect();
@@ -164,6 +167,9 @@ private:
     bool m_headersSeen = false;
     QStringList m_pendingParseErrors; // emitted after feed() returns, never from inside it
     QString m_usedToken; // token of the current request, to tell a stale 401 from a fresh one
+    qint64 m_invalidUtf8Count = 0; // the parser's invalidUtf8Values() when last looked at
+    bool m_invalidUtf8Reported = false; // on this connection
+    QByteArray m_tail; // the last bytes of this connection, to tell a half event at its end
 };
 
 } // namespace rcrt

@@ -223,6 +223,8 @@ void SseParser::processField(QByteArrayView field, QByteArrayView value)
 void SseParser::appendData(QByteArrayView value)
 {
     const qsizetype valid = utf8::validPrefixLength(value);
+    if (valid != value.size())
+        ++m_invalidUtf8Values;
     const qsizetype decodedSize = valid == value.size() ? valid : utf8::sanitizedSize(value);
     // The trailing LF is removed at dispatch, so the data buffer may hold maxEventBytes + 1.
     if (m_data.size() + decodedSize > m_limits.maxEventBytes) {
@@ -244,6 +246,7 @@ bool SseParser::sanitizeValue(QByteArrayView value, QByteArray &out)
         out = value.toByteArray();
         return true;
     }
+    ++m_invalidUtf8Values;
     // Replacements can triple the size; keep even that within the line bound.
     if (utf8::sanitizedSize(value) > m_limits.maxLineBytes) {
         skipOverLimit(lineTooLong(m_limits.maxLineBytes));

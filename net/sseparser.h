@@ -53,6 +53,9 @@ public:
     // Bytes currently allocated for the partial line and the pending event (capacities, so a
     // test can check that memory stays within Limits however the input is cut).
     qsizetype bufferedBytes() const;
+    // Field values that held ill-formed UTF-8 (replaced by U+FFFD) since construction, so a
+    // client can tell the operator the server sends broken text.
+    qint64 invalidUtf8Values() const { return m_invalidUtf8Values; }
 
 private:
     // Handlers are called from inside feed(); they must not call feed() or
@@ -78,6 +81,7 @@ private:
     QByteArray m_type; // the event type buffer
     QByteArray m_lastEventId; // the last event ID buffer; survives resetForNewStream()
     qint64 m_bytesFed = 0;
+    qint64 m_invalidUtf8Values = 0;
     int m_bomMatched = 0; // leading bytes matched against EF BB BF so far
     bool m_bomDone = false; // the BOM decision for this stream has been taken
     bool m_pendingCR = false; // the last line ended with CR: a following LF belongs to it

@@ -2,6 +2,7 @@
 
 #include "net/jwt.h"
 #include "net/restclient.h"
+#include "net/tlsaccessmanager.h"
 #include "net/restresult.h"
 
 #include <QFile>
@@ -181,7 +182,7 @@ void TokenProvider::onMintFinished()
     QString error;
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!status.isValid()) {
-        error = QStringLiteral("network error: %1").arg(reply->errorString());
+        error = QStringLiteral("network error: %1").arg(networkErrorText(reply));
     } else {
         const RestResult result = RestResult::fromHttp(status.toInt(), reply->readAll());
         if (result.ok()) {

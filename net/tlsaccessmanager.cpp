@@ -1,0 +1,103 @@
+#include "net/tlsaccessmanager.h"
+
+#include <QFile>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QStringList>
+
+namespace rcrt {
+
+namespace {
+// Where createRequest() leaves the handshake's certificate problems for networkErrorText().
+constexpr char kSslErrorsProperty[] = "rcrtSslErrors";
+
+bool isHttps(const QUrl &url)
+{
+    return url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+}
+} // namespace
+
+QList<QSslCertificate> loadCaCertificates(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot read CA file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    const QByteArray bytes = file.readAll();
+    QList<QSslCertificate> certs = QSslCertificate::fromData(bytes, QSsl::Pem);
+    if (certs.isEmpty())
+        certs = QSslCertificate::fromData(bytes, QSsl::Der);
+    if (certs.isEmpty() && error)
+        *error = QStringLiteral("CA file %1 holds no PEM or DER certificate").arg(path);
+    return certs;
+}
+
+TlsAccessManager::TlsAccessManager(QObject *parent)
+    : QNetworkAccessManager(parent)
+{
+}
+
+bool TlsAccessManager::setTlsOptions(const TlsOptions &options, QString *error)
+{
+    QList<QSslCertificate> cas;
+    if (!options.caFile.isEmpty()) {
+        cas = loadCaCertificates(options.caFile, error);
+        if (cas.isEmpty())
+            return false;
+    }
+    m_options = options;
+    m_extraCas = cas;
+    // Connections kept alive under the previous policy must not be reused under the new one.
+    clearConnectionCache();
+    return true;
+}
+
+QNetworkReply *TlsAccessManager::createRequest(Operation op, const QNetworkRequest &request,
+                                               QIODevice *outgoingData)
+{
+    if (!isHttps(request.url()))
+        return QNetworkAccessManager::createRequest(op, request, outgoingData);
+    QNetworkRequest secured(request);
+    QSslConfiguration config = secured.sslConfiguration();
+    if (!m_options.verifyPeer)
+        config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (!m_extraCas.isEmpty())
+        config.addCaCertificates(m_extraCas);
+    secured.setSslConfiguration(config);
+    QNetworkReply *reply = QNetworkAccessManager::createRequest(op, secured, outgoingData);
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError> &errors) {
+        QStringList texts;
+        for (const QSslError &e : errors) {
+            if (!texts.contains(e.errorString()))
+                texts += e.errorString();
+        }
+        reply->setProperty(kSslErrorsProperty, texts.join(QStringLiteral("; ")));
+    });
+    return reply;
+}
+
+QString insecureTlsWarning(const QNetworkAccessManager *nam, const QUrl &url)
+{
+    const auto *tls = qobject_cast<const TlsAccessManager *>(nam);
+    if (!tls || tls->tlsOptions().verifyPeer || !isHttps(url))
+        return {};
+    return QStringLiteral("warning: TLS certificate verification is OFF for %1: the server's "
+                          "identity is not checked, anyone on the path can read the token and "
+                          "the events")
+        .arg(url.host());
+}
+
+QString networkErrorText(const QNetworkReply *reply)
+{
+    const QString text = reply->errorString();
+    const QString certificate = reply->property(kSslErrorsProperty).toString();
+    if (certificate.isEmpty() || text.contains(certificate))
+        return text;
+    return text + QStringLiteral(" (certificate: ") + certificate + u')';
+}
+
+} // namespace rcrt
