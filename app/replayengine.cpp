@@ -49,7 +49,8 @@ bool ReplayEngine::open(const QString &path, QString *error)
     Loader *loader = m_loader.get();
     QThread *target = thread();
     QPointer<ReplayEngine> self(this);
-    m_loader->thread.reset(QThread::create([self, loader, path, target] {
+    const quint64 generation = ++m_loadGeneration;
+    m_loader->thread.reset(QThread::create([self, loader, path, target, generation] {
         QString failure;
         Info info;
         std::unique_ptr<ReplaySession> session;
@@ -76,19 +77,22 @@ bool ReplayEngine::open(const QString &path, QString *error)
         if (loader->cancel)
             return; // the engine dropped this load; the session dies here
         auto *handoff = session.release();
-        QMetaObject::invokeMethod(self, [self, handoff, info, failure] {
+        QMetaObject::invokeMethod(self, [self, handoff, info, failure, generation] {
             std::unique_ptr<ReplaySession> owned(handoff);
             if (self)
-                self->finishLoad(std::move(owned), info, failure);
+                self->finishLoad(generation, std::move(owned), info, failure);
         }, Qt::QueuedConnection);
     }));
     m_loader->thread->start();
     return true;
 }
 
-void ReplayEngine::finishLoad(std::unique_ptr<ReplaySession> session, Info info, const QString &error)
+void ReplayEngine::finishLoad(quint64 generation, std::unique_ptr<ReplaySession> session, Info info,
+                              const QString &error)
 {
-    if (m_loader) {
+    if (generation != m_loadGeneration || !m_loader)
+        return; // cancelled, or replaced by a newer open()
+    {
         m_loader->thread->wait();
         m_loader.reset();
     }
@@ -110,6 +114,7 @@ void ReplayEngine::cancelLoad()
     m_loader->cancel = true;
     m_loader->thread->wait();
     m_loader.reset();
+    ++m_loadGeneration;
 }
 
 void ReplayEngine::close()

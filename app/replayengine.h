@@ -86,11 +86,12 @@ private:
     struct Loader;
     void onTick();
     void moveTo(qint64 cursor);
-    void finishLoad(std::unique_ptr<ReplaySession> session, Info info, const QString &error);
+    void finishLoad(quint64 generation, std::unique_ptr<ReplaySession> session, Info info, const QString &error);
 
     Info m_info;
     std::unique_ptr<ReplaySession> m_session;
     std::unique_ptr<Loader> m_loader;
+    quint64 m_loadGeneration = 0; // a result of an older (cancelled) load is dropped
     qint64 m_cursor = 0;
     double m_speed = 1.0;
     QTimer m_timer;

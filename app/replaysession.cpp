@@ -99,6 +99,8 @@ void ReplaySession::finishLoading(QThread *thread)
         m_flowSeqs.insert(m_flowSeqs.end(), seqs.begin(), seqs.end());
     }
     std::sort(m_flowSeqs.begin(), m_flowSeqs.end());
+    for (const Side &r : m_repeats)
+        m_repeatEventsBySeq[r.seq].append(r.event);
     if (thread)
         m_store->moveToThread(thread);
 }
@@ -143,6 +145,17 @@ std::pair<size_t, size_t> ReplaySession::range(const std::vector<T> &list, qint6
     return {size_t(lo - list.begin()), size_t(hi - list.begin())};
 }
 
+EventRecord ReplaySession::recordAt(qint64 seq, qint64 cursor) const
+{
+    EventRecord r = m_store->recordBySeq(seq).value_or(EventRecord());
+    if (!r.laterArrivals.isEmpty()) {
+        const QList<qint64> events = m_repeatEventsBySeq.value(seq);
+        const qsizetype shown = std::count_if(events.begin(), events.end(), [cursor](qint64 e) { return e < cursor; });
+        r.laterArrivals.resize(std::min(shown, r.laterArrivals.size()));
+    }
+    return r;
+}
+
 QList<qint64> ReplaySession::repeatSeqs(qint64 from, qint64 to) const
 {
     QList<qint64> seqs;
@@ -157,6 +170,15 @@ qint64 ReplaySession::flowRecordsBetween(qint64 from, qint64 to) const
     const auto lo = std::lower_bound(m_flowSeqs.begin(), m_flowSeqs.end(), seqEnd(from));
     const auto hi = std::lower_bound(lo, m_flowSeqs.end(), seqEnd(to));
     return qint64(hi - lo);
+}
+
+qint64 ReplaySession::nthFlowSeqFrom(qint64 from, qint64 n) const
+{
+    if (m_flowSeqs.empty())
+        return seqEnd(from);
+    const auto lo = std::lower_bound(m_flowSeqs.begin(), m_flowSeqs.end(), seqEnd(from));
+    const qint64 index = std::min<qint64>(qint64(lo - m_flowSeqs.begin()) + std::max<qint64>(n, 1) - 1, qint64(m_flowSeqs.size()) - 1);
+    return m_flowSeqs[size_t(index)];
 }
 
 EventRecord ReplaySession::record(qint64 seq) const

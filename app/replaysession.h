@@ -5,6 +5,7 @@
 #include "model/streamevent.h"
 
 #include <QFlags>
+#include <QHash>
 #include <QList>
 #include <QStringList>
 
@@ -70,10 +71,17 @@ public:
     qint64 cursorShowing(qint64 seq) const;
     qint64 flowRecordCount() const { return qint64(m_flowSeqs.size()); }
 
+    // Record `seq` as the views see it at `cursor`: only the later arrivals delivered before.
+    EventRecord recordAt(qint64 seq, qint64 cursor) const;
+    // The seqs of an id's records (ascending), all of them: callers cut at their seqEnd.
+    QList<qint64> seqsOfId(const QByteArray &breadcrumbId) const { return m_store->seqsForId(breadcrumbId); }
+
     // The records that deliveries [from, to) gave a later arrival, one entry per arrival.
     QList<qint64> repeatSeqs(qint64 from, qint64 to) const;
     // Flow records (FlowRecords) created by deliveries [from, to).
     qint64 flowRecordsBetween(qint64 from, qint64 to) const;
+    // The seq of the n-th flow record shown after cursor `from` (the last one when fewer).
+    qint64 nthFlowSeqFrom(qint64 from, qint64 n) const;
 
     // What deliveries [from, to) did, as a live batch would say it. Records with a seq below
     // minSeq (and repeats of them) are left out.
@@ -97,6 +105,7 @@ private:
     std::vector<Side> m_rejects;
     std::vector<std::pair<qint64, OtherRecord>> m_others;
     std::vector<qint64> m_flowSeqs;  // ascending
+    QHash<qint64, QList<qint64>> m_repeatEventsBySeq; // record → deliveries that repeated it
     QStringList m_rejectErrors;   // by index in m_rejects
     QList<QByteArray> m_rejectRaws;
     qint64 m_maxArrivalNs = 0;

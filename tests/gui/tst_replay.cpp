@@ -185,7 +185,7 @@ private slots:
         engine->setSpeed(0);
         engine->play();
         QTRY_COMPARE_WITH_TIMEOUT(engine->cursor(), engine->eventCount(), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(window.replayFeeder()->chartsCaughtUp(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.replayFeeder()->isCaughtUp(), 10000);
         QVERIFY(!engine->isPlaying());
 
         // Events: every record, in order, with its recorded arrival and source `replay`.

@@ -46,8 +46,8 @@ void EventsFilterProxy::refilter()
 
 bool EventsFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (!m_events || sourceParent.isValid())
-        return true;
+    if (!m_events || sourceParent.isValid() || !isFiltering())
+        return true; // no record read: a replay's rows are built on demand
     const EventRecord &record = m_events->recordAt(sourceRow);
     if (!m_schema.isEmpty() && record.envelope.schemaName != m_schema)
         return false;

@@ -46,6 +46,8 @@ QString EventsModel::titleAt(int row) const
 
 int EventsModel::rowForSeq(qint64 seq) const
 {
+    if (m_source)
+        return seq >= m_source->firstSeq && seq < m_sourceEnd ? int(seq - m_source->firstSeq) : -1;
     // Rows are in seq order (one EventStore hands out increasing seqs).
     const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), seq,
                                      [](const EventRecord &r, qint64 s) { return r.seq < s; });
@@ -57,7 +59,7 @@ int EventsModel::rowForSeq(qint64 seq) const
 QList<int> EventsModel::rowsForId(const QByteArray &breadcrumbId) const
 {
     QList<int> rows;
-    for (qint64 seq : m_seqsById.value(breadcrumbId))
+    for (qint64 seq : m_source ? m_source->seqsOfId(breadcrumbId) : m_seqsById.value(breadcrumbId))
         if (const int row = rowForSeq(seq); row >= 0)
             rows.append(row);
     return rows;
@@ -65,14 +67,16 @@ QList<int> EventsModel::rowsForId(const QByteArray &breadcrumbId) const
 
 QList<QByteArray> EventsModel::schemas() const
 {
-    QList<QByteArray> list(m_schemas.begin(), m_schemas.end());
+    QList<QByteArray> list = m_source ? m_source->schemas : QList<QByteArray>(m_schemas.begin(), m_schemas.end());
     std::sort(list.begin(), list.end());
     return list;
 }
 
 int EventsModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    if (parent.isValid())
+        return 0;
+    return m_source ? int(m_sourceEnd - m_source->firstSeq) : int(m_rows.size());
 }
 
 int EventsModel::columnCount(const QModelIndex &parent) const
@@ -82,19 +86,94 @@ int EventsModel::columnCount(const QModelIndex &parent) const
 
 void EventsModel::addBatch(const EventBatch &batch)
 {
+    if (m_source)
+        return; // rows come from the source
     appendRecords(batch.records);
     applyRepeats(batch.repeats);
 }
 
 void EventsModel::clear()
 {
-    if (m_rows.empty() && m_schemas.isEmpty())
+    if (m_rows.empty() && m_schemas.isEmpty() && !m_source)
         return;
     beginResetModel();
+    m_source.reset();
+    m_sourceEnd = 0;
+    m_sourceCache.clear();
+    m_sourceCacheOrder.clear();
     m_rows.clear();
     m_seqsById.clear();
     m_schemas.clear();
     endResetModel();
+}
+
+void EventsModel::setRowSource(RowSource source, qint64 endSeq)
+{
+    beginResetModel();
+    m_rows.clear();
+    m_seqsById.clear();
+    m_schemas.clear();
+    m_sourceCache.clear();
+    m_sourceCacheOrder.clear();
+    m_source = std::make_unique<RowSource>(std::move(source));
+    m_sourceEnd = std::max(endSeq, m_source->firstSeq);
+    endResetModel();
+    for (const QByteArray &schema : std::as_const(m_source->schemas))
+        emit schemaSeen(schema);
+}
+
+void EventsModel::setSourceEnd(qint64 endSeq, const QList<qint64> &changedSeqs)
+{
+    if (!m_source)
+        return;
+    endSeq = std::max(endSeq, m_source->firstSeq);
+    QList<int> changed;
+    for (qint64 seq : changedSeqs) {
+        m_sourceCache.erase(seq); // built again, with its arrivals as of now, when next asked
+        if (seq >= m_source->firstSeq && seq < std::min(endSeq, m_sourceEnd))
+            changed.append(int(seq - m_source->firstSeq));
+    }
+    if (endSeq < m_sourceEnd) {
+        beginRemoveRows({}, int(endSeq - m_source->firstSeq), int(m_sourceEnd - m_source->firstSeq) - 1);
+        m_sourceEnd = endSeq;
+        endRemoveRows();
+    } else if (endSeq > m_sourceEnd) {
+        beginInsertRows({}, int(m_sourceEnd - m_source->firstSeq), int(endSeq - m_source->firstSeq) - 1);
+        m_sourceEnd = endSeq;
+        endInsertRows();
+    }
+    emitRowsChanged(changed);
+}
+
+const EventRecord &EventsModel::sourceRecord(int row) const
+{
+    const qint64 seq = m_source->firstSeq + row;
+    auto it = m_sourceCache.find(seq);
+    if (it != m_sourceCache.end())
+        return it->second;
+    // FIFO: the entry made now is the newest, so references handed out just before it (a
+    // sort comparing two rows) survive.
+    constexpr size_t kCacheRows = 4096;
+    while (m_sourceCacheOrder.size() >= kCacheRows) {
+        m_sourceCache.erase(m_sourceCacheOrder.front());
+        m_sourceCacheOrder.pop_front();
+    }
+    m_sourceCacheOrder.push_back(seq);
+    return m_sourceCache.emplace(seq, m_source->record(seq)).first->second;
+}
+
+void EventsModel::emitRowsChanged(QList<int> rows)
+{
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    // One dataChanged per run of adjacent rows.
+    for (qsizetype i = 0; i < rows.size();) {
+        qsizetype j = i;
+        while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1)
+            ++j;
+        emit dataChanged(index(rows[i], 0), index(rows[j], ColumnCount - 1));
+        i = j + 1;
+    }
 }
 
 void EventsModel::rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs)
@@ -176,16 +255,7 @@ void EventsModel::applyRepeats(const QList<RepeatArrival> &repeats)
         record.laterArrivals.append(repeat.arrival);
         changed.append(row);
     }
-    std::sort(changed.begin(), changed.end());
-    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-    // One dataChanged per run of adjacent rows.
-    for (qsizetype i = 0; i < changed.size();) {
-        qsizetype j = i;
-        while (j + 1 < changed.size() && changed[j + 1] == changed[j] + 1)
-            ++j;
-        emit dataChanged(index(changed[i], 0), index(changed[j], ColumnCount - 1));
-        i = j + 1;
-    }
+    emitRowsChanged(changed);
 }
 
 void EventsModel::evictFront(qsizetype count)

@@ -11,6 +11,9 @@
 
 #include <array>
 #include <deque>
+#include <functional>
+#include <memory>
+#include <unordered_map>
 
 namespace rcrt {
 class TitleCache;
@@ -69,6 +72,18 @@ public:
 
     static constexpr qsizetype kDefaultMaxRows = 200'000;
 
+    // Replay (issue 5): rows backed by a read-only source of records (a replayed session's
+    // store) instead of held copies, so a cursor move is a change of the end seq, not a copy
+    // of rows: rows are the seqs [firstSeq, end), built on demand (a small cache keeps the
+    // ones just asked for). No row cap applies.
+    struct RowSource
+    {
+        qint64 firstSeq = 0;
+        std::function<EventRecord(qint64 seq)> record;                 // as shown at the cursor
+        std::function<QList<qint64>(const QByteArray &id)> seqsOfId;   // ascending
+        QList<QByteArray> schemas;
+    };
+
     explicit EventsModel(QObject *parent = nullptr);
     ~EventsModel() override;
 
@@ -80,8 +95,9 @@ public:
     void setTitleCache(TitleCache *cache);
     TitleCache *titleCache() const;
 
-    // Fast access for the proxy and the view (no QVariant). 0 <= row < rowCount().
-    const EventRecord &recordAt(int row) const { return m_rows[size_t(row)]; }
+    // Fast access for the proxy and the view (no QVariant). 0 <= row < rowCount(). With a row
+    // source, the reference stays valid until a few thousand other rows were asked for.
+    const EventRecord &recordAt(int row) const { return m_source ? sourceRecord(row) : m_rows[size_t(row)]; }
     QString titleAt(int row) const;
     // The row holding `seq`, or -1.
     int rowForSeq(qint64 seq) const;
@@ -108,6 +124,13 @@ public slots:
     // last), undoing addBatch() calls in reverse.
     void rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs);
 
+    // Row-source mode (see RowSource): a reset to rows [firstSeq, endSeq); clear() leaves it.
+    void setRowSource(RowSource source, qint64 endSeq);
+    bool hasRowSource() const { return m_source != nullptr; }
+    // Rows inserted or removed at the end; `changedSeqs` are rows whose record changed
+    // (later arrivals came or went).
+    void setSourceEnd(qint64 endSeq, const QList<qint64> &changedSeqs = {});
+
 signals:
     void schemaSeen(const QByteArray &schemaName);
 
@@ -120,12 +143,18 @@ private:
     QVariant sortData(const EventRecord &record, int row, int column) const;
     QVariant toolTipData(const EventRecord &record, int row, int column) const;
     const QColor &background(const EventRecord &record) const;
+    const EventRecord &sourceRecord(int row) const;
+    void emitRowsChanged(QList<int> rows);
 
     std::deque<EventRecord> m_rows;
     QHash<QByteArray, QList<qint64>> m_seqsById; // for title updates; seqs ascending
     QSet<QByteArray> m_schemas;
     qsizetype m_maxRows = kDefaultMaxRows;
     qint64 m_evicted = 0;
+    std::unique_ptr<RowSource> m_source;
+    qint64 m_sourceEnd = 0;
+    mutable std::unordered_map<qint64, EventRecord> m_sourceCache; // by seq
+    mutable std::deque<qint64> m_sourceCacheOrder;                 // oldest first
     QPointer<TitleCache> m_titles;
     QMetaObject::Connection m_titleConnection;
 

@@ -226,6 +226,23 @@ void EventsView::rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs)
     updateStatus();
 }
 
+void EventsView::setRowSource(const EventsModel::RowSource &source, qint64 endSeq)
+{
+    m_pending = EventBatch();
+    m_bar->clearSchemas();
+    m_model->setRowSource(source, endSeq);
+    if (m_followTail)
+        m_table->scrollToBottom();
+    updateStatus();
+}
+
+void EventsView::setSourceEnd(qint64 endSeq, const QList<qint64> &changedSeqs)
+{
+    m_model->setSourceEnd(endSeq, changedSeqs);
+    if (m_followTail)
+        m_table->scrollToBottom();
+}
+
 void EventsView::setPaused(bool paused)
 {
     if (paused == m_paused) {

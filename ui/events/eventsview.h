@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/eventrecord.h"
+#include "ui/events/eventsmodel.h"
 
 #include <QWidget>
 
@@ -57,6 +58,10 @@ public slots:
     void addBatch(const rcrt::EventBatch &batch);
     // A replay stepping back (EventsModel::rewind), including what pause holds back.
     void rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs);
+    // A replay's rows from a row source (EventsModel::setRowSource), following the tail as
+    // new rows come; pause does not apply (the replay itself pauses).
+    void setRowSource(const EventsModel::RowSource &source, qint64 endSeq);
+    void setSourceEnd(qint64 endSeq, const QList<qint64> &changedSeqs = {});
     void setPaused(bool paused);
     void togglePaused() { setPaused(!m_paused); }
     void setFollowTail(bool on);
