@@ -19,6 +19,7 @@
 #include "ui/replay/replaybar.h"
 #include "ui/replay/replayfeeder.h"
 #include "ui/status/connectionstatus.h"
+#include "ui/tools/toolscontroller.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -140,6 +141,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_sessionLabel->setObjectName(QStringLiteral("sessionStatus"));
     statusBar()->addPermanentWidget(m_sessionLabel);
     m_sessionLabel->hide();
+    m_tools = new ToolsController(m_engine.get(), m_rest.get(), *m_settings, this, [this] { return m_replaying; });
+    m_tools->attachEventsView(m_events);
+    statusBar()->addPermanentWidget(m_tools->statusWidget());
 
     m_feeder = new ReplayFeeder(m_replay.get(), m_events, m_tracker.get(), m_pending, m_charts, this);
     m_recording = new RecordingController(m_engine.get(), this);
@@ -239,6 +243,8 @@ void MainWindow::createMenus()
         m_events->focusFilter();
     });
     find->setShortcut(QKeySequence::Find);
+
+    m_tools->populateMenu(menuBar()->addMenu(tr("&Tools")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RCRT Console"), this, [this] {

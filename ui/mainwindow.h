@@ -42,6 +42,7 @@ class PendingView;
 class RecordingController;
 class ReplayBar;
 class ReplayFeeder;
+class ToolsController;
 
 // The operator's window (issue 3): events, flows, pending requests and latency charts as tabs,
 // the inspector on the right, the connection log below, connection state in the status bar.
@@ -91,6 +92,7 @@ public:
     ReplayFeeder *replayFeeder() const { return m_feeder; }
     ReplayBar *replayBar() const { return m_replayBar; }
     RecordingController *recording() const { return m_recording; }
+    ToolsController *tools() const { return m_tools; }
     QWidget *messageBar() const { return m_messageBar; }
     QString messageText() const;
     QPlainTextEdit *logView() const { return m_log; }
@@ -152,6 +154,7 @@ private:
     QProgressDialog *m_progress = nullptr;
     QList<QAction *> m_replayActions; // keys active only while replaying
     RecordingController *m_recording = nullptr;
+    ToolsController *m_tools = nullptr; // Tools menu, runner status, invoke dialog
     bool m_replaying = false;
 };
 

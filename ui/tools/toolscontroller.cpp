@@ -2,6 +2,8 @@
 
 #include "app/ingestengine.h"
 #include "net/restclient.h"
+#include "ui/events/eventsmodel.h"
+#include "ui/events/eventsview.h"
 #include "ui/tools/invokedialog.h"
 #include "ui/tools/runnerstatuswidget.h"
 
@@ -17,6 +19,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTableView>
 #include <QToolButton>
 
 namespace rcrt::ui {
@@ -83,6 +86,49 @@ ToolsController::ToolsController(IngestEngine *engine, RestClient *rest, QSettin
 }
 
 ToolsController::~ToolsController() = default;
+
+IngestEngine *ToolsController::engine() const
+{
+    return m_engine;
+}
+
+void ToolsController::attachEventsView(EventsView *view)
+{
+    m_eventsView = view;
+    m_sendAgainAction = new QAction(tr("Send &again…"), this);
+    m_sendAgainAction->setObjectName(QStringLiteral("sendAgainAction"));
+    m_sendAgainAction->setToolTip(tr("Open the invoke dialog with this request's tool, input and workspace"));
+    connect(m_sendAgainAction, &QAction::triggered, this, [this] {
+        const EventRecord record = currentEventsRecord();
+        if (record.isValid() && record.envelope.schemaName == "tool.request.v1")
+            sendAgain(record);
+    });
+    QTableView *table = view->table();
+    const auto refresh = [this] {
+        const EventRecord record = currentEventsRecord();
+        m_sendAgainAction->setEnabled(record.isValid() && record.envelope.schemaName == "tool.request.v1");
+    };
+    connect(table->selectionModel(), &QItemSelectionModel::currentChanged, this, refresh);
+    refresh();
+    table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table, &QWidget::customContextMenuRequested, this, [this, table, refresh](const QPoint &pos) {
+        const QModelIndex index = table->indexAt(pos);
+        if (!index.isValid())
+            return;
+        table->setCurrentIndex(index);
+        refresh();
+        QMenu menu(table);
+        menu.addAction(m_sendAgainAction);
+        menu.exec(table->viewport()->mapToGlobal(pos));
+    });
+}
+
+EventRecord ToolsController::currentEventsRecord() const
+{
+    if (!m_eventsView)
+        return {};
+    return m_eventsView->table()->currentIndex().data(EventsModel::RecordRole).value<EventRecord>();
+}
 
 void ToolsController::populateMenu(QMenu *menu)
 {

@@ -22,6 +22,7 @@ class RestClient;
 
 namespace rcrt::ui {
 
+class EventsView;
 class InvokeDialog;
 class RunnerStatusWidget;
 
@@ -45,6 +46,11 @@ public:
     ~ToolsController() override;
 
     void populateMenu(QMenu *menu);
+    // Adds "Send again…" to the events table's context menu (live and replay alike): enabled on
+    // a tool.request.v1 row, it opens the invoke dialog prefilled from that request.
+    void attachEventsView(EventsView *view);
+    QAction *sendAgainAction() const { return m_sendAgainAction; }
+    IngestEngine *engine() const;
     QToolButton *statusWidget() const { return m_statusButton; }
     QDockWidget *dock() const { return m_dock; }
     RunnerStatusWidget *runnerStatus() const { return m_status; }
@@ -65,6 +71,7 @@ public slots:
 
 private:
     void refreshStatus();
+    EventRecord currentEventsRecord() const;
 
     QPointer<IngestEngine> m_engine;
     QPointer<RestClient> m_rest;
@@ -74,6 +81,8 @@ private:
     QAction *m_runTools = nullptr;
     QAction *m_invoke = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_sendAgainAction = nullptr;
+    QPointer<EventsView> m_eventsView;
     QToolButton *m_statusButton = nullptr;
     QDockWidget *m_dock = nullptr;
     RunnerStatusWidget *m_status = nullptr;
