@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/tlsaccessmanager.h"
+
 #include <QString>
 #include <QStringList>
 #include <QMetaType>
@@ -19,6 +21,7 @@ struct ConnectionSettings
     QString agentId;
     QStringList roles; // empty: the server's defaults
     int initialHistory = 1000; // breadcrumbs loaded on the first connect
+    TlsOptions tls; // https only: verification (on by default) and an extra CA file
 };
 
 } // namespace rcrt

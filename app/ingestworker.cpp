@@ -5,6 +5,7 @@
 #include "app/localwiring.h"
 #include "model/eventstore.h"
 #include "net/restclient.h"
+#include "net/tlsaccessmanager.h"
 #include "net/tokenprovider.h"
 
 #include <QNetworkAccessManager>
@@ -46,7 +47,14 @@ void IngestWorker::connectTo(const ConnectionSettings &settings)
 {
     disconnectFromServer();
     m_settings = settings;
-    m_nam = std::make_unique<QNetworkAccessManager>();
+    auto nam = std::make_unique<TlsAccessManager>();
+    QString tlsError;
+    if (!nam->setTlsOptions(settings.tls, &tlsError)) {
+        log(tlsError);
+        emit connectFailed(tlsError);
+        return;
+    }
+    m_nam = std::move(nam);
     m_tokens = std::make_unique<TokenProvider>(m_nam.get());
     switch (settings.auth) {
     case ConnectionSettings::Auth::DevMode:

@@ -1,6 +1,7 @@
 #include "app/livesource.h"
 
 #include "model/jsonsplit.h"
+#include "net/tlsaccessmanager.h"
 #include "net/tokenprovider.h"
 
 #include <QLoggingCategory>
@@ -31,6 +32,7 @@ struct LiveSource::Backfill
 LiveSource::LiveSource(QNetworkAccessManager *nam, const QUrl &baseUrl, TokenProvider *tokens,
                        HeldState held, Options options, QObject *parent)
     : QObject(parent)
+    , m_nam(nam)
     , m_rest(nam, baseUrl, tokens)
     , m_sse(std::make_unique<SseClient>(nam, baseUrl, tokens, options.sse))
     , m_held(std::move(held))
@@ -52,9 +54,17 @@ LiveSource::LiveSource(QNetworkAccessManager *nam, const QUrl &baseUrl, TokenPro
 
 LiveSource::~LiveSource() = default;
 
+void LiveSource::warnIfInsecure()
+{
+    // On every connect, so a log excerpt always shows it (issue 8, TLS opt-out).
+    if (const QString warning = insecureTlsWarning(m_nam, m_sse->baseUrl()); !warning.isEmpty())
+        emit logMessage(warning);
+}
+
 void LiveSource::start()
 {
     emit logMessage(QStringLiteral("connecting to %1").arg(m_sse->streamUrl().toString()));
+    warnIfInsecure();
     m_sse->start();
 }
 
@@ -69,6 +79,7 @@ void LiveSource::stop()
 void LiveSource::onConnected()
 {
     emit logMessage(QStringLiteral("connected"));
+    warnIfInsecure();
     if (!m_everConnected) {
         m_everConnected = true;
         if (m_options.initialHistory > 0)

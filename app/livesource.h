@@ -85,11 +85,13 @@ private:
     struct Backfill;
     void onConnected();
     void onDisconnected(const QString &reason);
+    void warnIfInsecure();
     void startBackfill(qint64 floorNs, int limitOnly, const QString &reason);
     void requestPage();
     void onPage(const RestResult &result);
     void finishBackfill(const QString &error);
 
+    QPointer<QNetworkAccessManager> m_nam; // for its TLS policy (warned on every connect)
     RestClient m_rest;
     std::unique_ptr<SseClient> m_sse;
     HeldState m_held;

@@ -89,6 +89,9 @@ std::optional<ConnectionProfile> ProfileStore::load(const QString &name) const
     p.settings.agentId = m_settings.value(QStringLiteral("agentId")).toString();
     p.settings.roles = m_settings.value(QStringLiteral("roles")).toStringList();
     p.settings.initialHistory = m_settings.value(QStringLiteral("initialHistory"), 1000).toInt();
+    // Absent (older profiles) means verified: an opt-out is never implied.
+    p.settings.tls.verifyPeer = m_settings.value(QStringLiteral("tlsVerify"), true).toBool();
+    p.settings.tls.caFile = m_settings.value(QStringLiteral("caFile")).toString();
     m_settings.endGroup();
     return p;
 }
@@ -102,6 +105,8 @@ void ProfileStore::save(const ConnectionProfile &profile)
     m_settings.setValue(QStringLiteral("agentId"), profile.settings.agentId);
     m_settings.setValue(QStringLiteral("roles"), profile.settings.roles);
     m_settings.setValue(QStringLiteral("initialHistory"), profile.settings.initialHistory);
+    m_settings.setValue(QStringLiteral("tlsVerify"), profile.settings.tls.verifyPeer);
+    m_settings.setValue(QStringLiteral("caFile"), profile.settings.tls.caFile);
     m_settings.endGroup();
     m_settings.sync();
 }

@@ -75,7 +75,7 @@ QNetworkReply *TlsAccessManager::createRequest(Operation op, const QNetworkReque
             if (!texts.contains(e.errorString()))
                 texts += e.errorString();
         }
-        reply->setProperty(kSslErrorsProperty, texts.join(QStringLiteral("; ")));
+        reply->setProperty(kSslErrorsProperty, texts);
     });
     return reply;
 }
@@ -94,10 +94,14 @@ QString insecureTlsWarning(const QNetworkAccessManager *nam, const QUrl &url)
 QString networkErrorText(const QNetworkReply *reply)
 {
     const QString text = reply->errorString();
-    const QString certificate = reply->property(kSslErrorsProperty).toString();
-    if (certificate.isEmpty() || text.contains(certificate))
-        return text;
-    return text + QStringLiteral(" (certificate: ") + certificate + u')';
+    QStringList missing;
+    const QStringList problems = reply->property(kSslErrorsProperty).toStringList();
+    for (const QString &problem : problems) {
+        if (!text.contains(problem))
+            missing += problem;
+    }
+    return missing.isEmpty() ? text
+                             : text + QStringLiteral(" (certificate: ") + missing.join(QStringLiteral("; ")) + u')';
 }
 
 } // namespace rcrt

@@ -282,7 +282,9 @@ void MainWindow::connectTo(const ConnectionSettings &settings, const QString &pr
     m_inspector->clear();
     m_status->setServer(m_serverLabel);
 
-    // The GUI thread's REST client authenticates the same way as the stream.
+    // The GUI thread's REST client authenticates and checks certificates like the stream (a
+    // bad CA file is reported by the engine's connectFailed).
+    m_nam.setTlsOptions(settings.tls);
     switch (settings.auth) {
     case ConnectionSettings::Auth::DevMode: m_tokens->setNone(); break;
     case ConnectionSettings::Auth::Token: m_tokens->setStaticToken(settings.token); break;

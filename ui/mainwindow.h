@@ -3,6 +3,7 @@
 #include "app/connectionsettings.h"
 #include "model/eventrecord.h"
 #include "net/sseclient.h"
+#include "net/tlsaccessmanager.h"
 
 #include <QDateTime>
 #include <QMainWindow>
@@ -124,7 +125,7 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<IngestEngine> m_engine;
     // REST for the GUI thread (titles, inspector); the stream has its own on the ingest thread.
-    QNetworkAccessManager m_nam;
+    TlsAccessManager m_nam; // the connection's TLS policy for the GUI thread's REST calls
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<RestClient> m_rest;
     std::unique_ptr<FlowTracker> m_tracker;

@@ -74,6 +74,8 @@ void printUsage(QTextStream &out)
            "  --token-file F       read the bearer token from a file\n"
            "  --owner-id U --agent-id U [--roles r,r]\n"
            "                       mint tokens with POST /auth/token and refresh them\n"
+           "  --insecure           https without certificate checks (warned on stderr)\n"
+           "  --ca-file F          also trust the CA certificates in F (PEM or DER)\n"
            "  --json               machine-readable output\n\n"
            "commands:\n";
     for (const Command &c : commands())

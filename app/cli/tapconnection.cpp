@@ -1,6 +1,7 @@
 #include "app/cli/tapconnection.h"
 
 #include <QEventLoop>
+#include <QTextStream>
 #include <QTimer>
 
 namespace rcrt::cli {
@@ -15,6 +16,10 @@ TapConnection::TapConnection(const TapOptions &options)
 std::unique_ptr<TapConnection> TapConnection::open(const TapOptions &options, QString *error)
 {
     std::unique_ptr<TapConnection> c(new TapConnection(options));
+    if (!c->m_nam.setTlsOptions(options.tls, error))
+        return nullptr;
+    if (const QString warning = insecureTlsWarning(&c->m_nam, options.url); !warning.isEmpty())
+        QTextStream(stderr) << "# " << warning << '\n';
     if (!options.token.isEmpty()) {
         c->m_tokens.setStaticToken(options.token);
     } else if (!options.tokenFile.isEmpty()) {

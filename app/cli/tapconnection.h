@@ -2,9 +2,8 @@
 
 #include "app/cli/tapoptions.h"
 #include "net/restclient.h"
+#include "net/tlsaccessmanager.h"
 #include "net/tokenprovider.h"
-
-#include <QNetworkAccessManager>
 
 #include <memory>
 
@@ -31,7 +30,7 @@ private:
     explicit TapConnection(const TapOptions &options);
 
     TapOptions m_options;
-    QNetworkAccessManager m_nam;
+    TlsAccessManager m_nam; // applies --insecure / --ca-file to every request
     TokenProvider m_tokens;
     RestClient m_rest;
 };

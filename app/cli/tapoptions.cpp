@@ -10,7 +10,8 @@ bool extractGlobalOptions(QStringList &args, TapOptions &options, QString &error
 {
     static const QStringList withValue{QStringLiteral("--url"), QStringLiteral("--token"),
                                        QStringLiteral("--token-file"), QStringLiteral("--owner-id"),
-                                       QStringLiteral("--agent-id"), QStringLiteral("--roles")};
+                                       QStringLiteral("--agent-id"), QStringLiteral("--roles"),
+                                       QStringLiteral("--ca-file")};
     QString url = QProcessEnvironment::systemEnvironment().value(QStringLiteral("RCRT_URL"));
     QStringList rest;
     for (qsizetype i = 0; i < args.size(); ++i) {
@@ -21,6 +22,10 @@ bool extractGlobalOptions(QStringList &args, TapOptions &options, QString &error
         }
         if (arg == QLatin1String("--json")) {
             options.json = true;
+            continue;
+        }
+        if (arg == QLatin1String("--insecure")) {
+            options.tls.verifyPeer = false;
             continue;
         }
         QString name = arg;
@@ -52,6 +57,8 @@ bool extractGlobalOptions(QStringList &args, TapOptions &options, QString &error
             options.ownerId = value;
         else if (name == QLatin1String("--agent-id"))
             options.agentId = value;
+        else if (name == QLatin1String("--ca-file"))
+            options.tls.caFile = value;
         else if (name == QLatin1String("--roles"))
             options.roles = value.split(QLatin1Char(','), Qt::SkipEmptyParts);
     }

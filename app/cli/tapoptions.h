@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/tlsaccessmanager.h"
+
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -16,6 +18,7 @@ struct TapOptions
     QString agentId; // --agent-id
     QStringList roles; // --roles r,r
     bool json = false; // --json
+    TlsOptions tls; // --insecure (no certificate check, warned on stderr), --ca-file F
 };
 
 // Takes the global options out of `args` (they may stand anywhere on the line), leaving the

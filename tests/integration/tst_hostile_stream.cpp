@@ -26,15 +26,6 @@ namespace {
 
 constexpr qint64 kMiB = 1024 * 1024;
 
-rcrt::SseClientOptions fastOptions()
-{
-    rcrt::SseClientOptions options;
-    options.backoff.initialMs = 100;
-    options.backoff.capMs = 300;
-    options.backoffSeed = 7;
-    return options;
-}
-
 // Everything a client told us, and the events that came back after the misbehaviour.
 struct Watch
 {
@@ -136,7 +127,7 @@ private slots:
             });
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         RssWatch rss;
         qsizetype maxBuffered = 0;
@@ -182,7 +173,7 @@ private slots:
             });
         });
         QVERIFY(server.listen());
-        rcrt::SseClientOptions options = fastOptions();
+        rcrt::SseClientOptions options = rcrt::test::fastReconnectOptions();
         options.maxLineBytes = 4 * kMiB;
         options.maxEventBytes = 4 * kMiB;
         SseClient sse(&m_nam, server.url(), nullptr, options);
@@ -218,7 +209,7 @@ private slots:
             c.close();
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         sse.start();
         QTRY_VERIFY_WITH_TIMEOUT(watch.recovered >= 4, 10000); // 1 + 3 after the reconnect
@@ -242,7 +233,7 @@ private slots:
             c.close();
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         sse.start();
         QTRY_VERIFY_WITH_TIMEOUT(watch.recovered >= 4, 10000);
@@ -278,7 +269,7 @@ private slots:
             c.sendAnswer(statusLine, "text/plain", QByteArray("go\0\x1b[31m away\r\n", 15));
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         QSignalSpy disconnected(&sse, &SseClient::disconnected);
         sse.start();
@@ -305,7 +296,7 @@ private slots:
                          {"Location: /events/stream?moved=1"});
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         sse.start();
         QTRY_VERIFY_WITH_TIMEOUT(watch.recovered >= 3, 10000);
@@ -322,7 +313,7 @@ private slots:
             c.drip(sseFrame(breadcrumbEventJson(0, "slow")), 1000);
         });
         QVERIFY(server.listen());
-        rcrt::SseClientOptions options = fastOptions();
+        rcrt::SseClientOptions options = rcrt::test::fastReconnectOptions();
         options.watchdogMs = 1800; // shorter than two bytes apart would be, longer than one
         SseClient sse(&m_nam, server.url(), nullptr, options);
         Watch watch(sse);
@@ -355,7 +346,7 @@ private slots:
             QTimer::singleShot(200, self, [self] { self->reset(); });
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         sse.start();
         QTRY_VERIFY_WITH_TIMEOUT(watch.recovered >= 3, 10000);
@@ -382,7 +373,7 @@ private slots:
             c.send(compressed);
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         sse.start();
         QTRY_VERIFY_WITH_TIMEOUT(watch.recovered >= 3, 10000);
@@ -405,7 +396,7 @@ private slots:
             c.send(all);
         });
         QVERIFY(server.listen());
-        SseClient sse(&m_nam, server.url(), nullptr, fastOptions());
+        SseClient sse(&m_nam, server.url(), nullptr, rcrt::test::fastReconnectOptions());
         Watch watch(sse);
         sse.start();
         QTRY_COMPARE_WITH_TIMEOUT(watch.events.size(), n, 20000);

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QEventLoop>
 #include <QFile>
+#include <QSslKey>
 #include <QProcess>
 #include <QSslServer>
 #include <QTcpSocket>
@@ -18,6 +19,15 @@ namespace rcrt::test {
 namespace {
 constexpr qint64 kPumpHighWater = 1 << 20;
 } // namespace
+
+SseClientOptions fastReconnectOptions(quint32 seed)
+{
+    SseClientOptions options;
+    options.backoff.initialMs = 100;
+    options.backoff.capMs = 300;
+    options.backoffSeed = seed;
+    return options;
+}
 
 QByteArray breadcrumbEventJson(int n, const QByteArray &tag)
 {
@@ -168,7 +178,9 @@ bool HostileServer::listenTls(const QSslConfiguration &configuration)
     server->setHandshakeTimeout(5000);
     m_server = std::move(server);
     m_tls = true;
-    connect(m_server.get(), &QTcpServer::newConnection, this, &HostileServer::onNewConnection);
+    // A TLS connection becomes pending only after its handshake (Qt 6.4).
+    connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this,
+            &HostileServer::onNewConnection);
     return m_server->listen(QHostAddress::LocalHost);
 }
 
@@ -210,6 +222,61 @@ void HostileServer::onNewConnection()
         });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     }
+}
+
+bool TestCertificates::generate(const QString &dir, QString *error)
+{
+    caFile = dir + QStringLiteral("/ca.pem");
+    certFile = dir + QStringLiteral("/server.pem");
+    keyFile = dir + QStringLiteral("/server.key");
+    const QString caKey = dir + QStringLiteral("/ca.key");
+    const QString csr = dir + QStringLiteral("/server.csr");
+    const QString ext = dir + QStringLiteral("/server.ext");
+    QFile extFile(ext);
+    if (!extFile.open(QIODevice::WriteOnly)
+        || extFile.write("basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n") < 0)
+        return false;
+    extFile.close();
+    const QStringList ec{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                         QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};
+    const QList<QStringList> steps{
+        QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec
+            + QStringList{QStringLiteral("-keyout"), caKey, QStringLiteral("-out"), caFile,
+                          QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                          QStringLiteral("/CN=RCRT Console Test CA")},
+        QStringList{QStringLiteral("req")} + ec
+            + QStringList{QStringLiteral("-keyout"), keyFile, QStringLiteral("-out"), csr,
+                          QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")},
+        {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), csr,
+         QStringLiteral("-CA"), caFile, QStringLiteral("-CAkey"), caKey,
+         QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), certFile,
+         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), ext},
+    };
+    for (const QStringList &args : steps) {
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"), args);
+        if (!openssl.waitForFinished(30000) || openssl.exitStatus() != QProcess::NormalExit
+            || openssl.exitCode() != 0) {
+            if (error)
+                *error = QStringLiteral("openssl %1 failed: %2")
+                             .arg(args.first(), QString::fromLocal8Bit(openssl.readAllStandardError()));
+            return false;
+        }
+    }
+    return true;
+}
+
+QSslConfiguration TestCertificates::serverConfiguration() const
+{
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    QFile cert(certFile);
+    QFile key(keyFile);
+    if (cert.open(QIODevice::ReadOnly))
+        config.setLocalCertificate(QSslCertificate(cert.readAll(), QSsl::Pem));
+    if (key.open(QIODevice::ReadOnly))
+        config.setPrivateKey(QSslKey(key.readAll(), QSsl::Ec, QSsl::Pem));
+    config.setPeerVerifyMode(QSslSocket::VerifyNone); // clients present no certificate
+    return config;
 }
 
 TapRun runTapAlongside(const QStringList &args, int timeoutMs)

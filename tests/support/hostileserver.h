@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/sseclient.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -98,6 +100,17 @@ private:
     QList<QByteArray> m_heads;
 };
 
+// A private CA and a server certificate it signed for 127.0.0.1 (openssl CLI, P-256 keys),
+// written to `dir`: the CA file a client may be given, and what a TLS HostileServer presents.
+struct TestCertificates
+{
+    bool generate(const QString &dir, QString *error);
+    QSslConfiguration serverConfiguration() const;
+    QString caFile; // PEM of the CA
+    QString certFile; // PEM of the server certificate
+    QString keyFile; // its private key
+};
+
 // Runs rcrt-tap with args while this thread's event loop keeps running (an in-process server
 // can answer it). Kills it after timeoutMs. exitCode -1 when it did not exit by itself.
 struct TapRun
@@ -109,6 +122,9 @@ struct TapRun
 TapRun runTapAlongside(const QStringList &args, int timeoutMs = 20000);
 // Resident set size of this process in bytes (/proc/self/statm), 0 when unknown.
 qint64 currentRssBytes();
+
+// SseClient options for tests against a HostileServer: reconnects within 100-300 ms.
+SseClientOptions fastReconnectOptions(quint32 seed = 7);
 
 // One RCRT breadcrumb.updated payload (update key order) with a fresh id; `tag` goes in tags.
 QByteArray breadcrumbEventJson(int n, const QByteArray &tag = "hostile");

@@ -1,6 +1,9 @@
 #include "ui/connection/connectiondialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -51,6 +54,22 @@ ConnectionDialog::ConnectionDialog(ProfileStore &profiles, SecretStore &secrets,
     m_dev->setObjectName(QStringLiteral("authDev"));
     m_token->setObjectName(QStringLiteral("authToken"));
     m_mint->setObjectName(QStringLiteral("authMint"));
+    m_verifyTls = new QCheckBox(tr("&Verify the server's certificate (https)"), this);
+    m_verifyTls->setChecked(true);
+    m_verifyTls->setObjectName(QStringLiteral("verifyTls"));
+    m_caFile = new QLineEdit(this);
+    m_caFile->setObjectName(QStringLiteral("caFile"));
+    m_caFile->setPlaceholderText(tr("system CAs only; or a PEM file of a private CA"));
+    auto *browseCa = new QPushButton(tr("&Browse…"), this);
+    browseCa->setObjectName(QStringLiteral("browseCaFile"));
+    connect(browseCa, &QPushButton::clicked, this, &ConnectionDialog::chooseCaFile);
+    m_tlsWarning = new QLabel(tr("Certificates are not checked: anyone on the network path can "
+                                 "pose as this server and read the token and every event. Use a "
+                                 "CA file instead where you can."),
+                              this);
+    m_tlsWarning->setObjectName(QStringLiteral("tlsWarning"));
+    m_tlsWarning->setStyleSheet(QStringLiteral("color: #c0392b; font-weight: bold"));
+    m_tlsWarning->setWordWrap(true);
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("color: #c0392b"));
     m_error->setWordWrap(true);
@@ -69,6 +88,15 @@ ConnectionDialog::ConnectionDialog(ProfileStore &profiles, SecretStore &secrets,
     authForm->addRow(tr("Roles:"), m_roles);
     form->addRow(auth);
     form->addRow(tr("Load on connect:"), m_history);
+    auto *tls = new QGroupBox(tr("TLS"), this);
+    auto *tlsForm = new QFormLayout(tls);
+    tlsForm->addRow(m_verifyTls);
+    auto *caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile);
+    caRow->addWidget(browseCa);
+    tlsForm->addRow(tr("CA file:"), caRow);
+    tlsForm->addRow(m_tlsWarning);
+    form->addRow(tls);
 
     m_buttons = new QDialogButtonBox(this);
     m_buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole)->setDefault(true);
@@ -91,7 +119,23 @@ ConnectionDialog::ConnectionDialog(ProfileStore &profiles, SecretStore &secrets,
         if (index > 0)
             loadProfile(m_profileBox->currentText());
     });
+    connect(m_verifyTls, &QCheckBox::toggled, this, &ConnectionDialog::updateTlsWarning);
     updateAuthFields();
+    updateTlsWarning();
+}
+
+void ConnectionDialog::updateTlsWarning()
+{
+    m_tlsWarning->setVisible(!m_verifyTls->isChecked());
+}
+
+void ConnectionDialog::chooseCaFile()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("CA certificates to trust"), m_caFile->text(),
+        tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"));
+    if (!path.isEmpty())
+        m_caFile->setText(path);
 }
 
 void ConnectionDialog::selectProfile(const QString &name)
@@ -116,6 +160,8 @@ void ConnectionDialog::loadProfile(const QString &name)
     m_agent->setText(p->settings.agentId);
     m_roles->setText(p->settings.roles.join(QLatin1Char(',')));
     m_history->setValue(p->settings.initialHistory);
+    m_verifyTls->setChecked(p->settings.tls.verifyPeer);
+    m_caFile->setText(p->settings.tls.caFile);
     m_error->clear();
 }
 
@@ -141,6 +187,8 @@ ConnectionProfile ConnectionDialog::profile() const
     for (QString &role : p.settings.roles)
         role = role.trimmed();
     p.settings.initialHistory = m_history->value();
+    p.settings.tls.verifyPeer = m_verifyTls->isChecked();
+    p.settings.tls.caFile = m_caFile->text().trimmed();
     return p;
 }
 
@@ -151,6 +199,11 @@ QString ConnectionDialog::validationError() const
     if (!p.settings.url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
         || p.settings.url.host().isEmpty())
         return tr("The URL must look like http://host:port.");
+    if (!p.settings.tls.caFile.isEmpty()) {
+        QString error;
+        if (loadCaCertificates(p.settings.tls.caFile, &error).isEmpty())
+            return error;
+    }
     if (p.settings.auth == ConnectionSettings::Auth::Token && p.settings.token.isEmpty())
         return tr("Paste a token, or choose dev mode or minting.");
     if (p.settings.auth == ConnectionSettings::Auth::Mint) {

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QRadioButton;
@@ -14,7 +15,8 @@ class QDialogButtonBox;
 namespace rcrt::ui {
 
 // Choose, edit and save connection profiles (issue 3 item 1): URL and one of dev mode, a pasted
-// token, or minting with owner/agent ids and roles. Accepting returns the chosen profile with
+// token, or minting with owner/agent ids and roles; for https, certificate verification (on
+// unless turned off, with a warning) and an extra CA file. Accepting returns the chosen profile with
 // its token; the dialog saves profiles itself (tokens to the SecretStore, never QSettings).
 class ConnectionDialog final : public QDialog
 {
@@ -34,6 +36,8 @@ public:
 private:
     void loadProfile(const QString &name);
     void updateAuthFields();
+    void updateTlsWarning();
+    void chooseCaFile();
     void save();
     void removeProfile();
 
@@ -50,6 +54,9 @@ private:
     QLineEdit *m_agent = nullptr;
     QLineEdit *m_roles = nullptr;
     QSpinBox *m_history = nullptr;
+    QCheckBox *m_verifyTls = nullptr;
+    QLineEdit *m_caFile = nullptr;
+    QLabel *m_tlsWarning = nullptr;
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
