@@ -42,7 +42,8 @@ bool isUuidText(const QString &text)
 Authenticator::Authenticator(const SimOptions &options)
     : m_mode(options.auth),
       m_disabledIdentity{options.ownerId, options.agentId, kAllRoles},
-      m_leewaySecs(options.jwtLeewayS)
+      m_leewaySecs(options.jwtLeewayS),
+      m_defaultTtlSecs(options.tokenTtlS)
 {
 }
 
@@ -137,7 +138,7 @@ HttpResponse Authenticator::mintToken(const QByteArray &body) const
             roles.append(role.toString().toUtf8());
         }
     }
-    qint64 ttl = 3600;
+    qint64 ttl = m_defaultTtlSecs;
     const QJsonValue ttlValue = object.value(QStringLiteral("ttl_sec"));
     if (!ttlValue.isUndefined() && !ttlValue.isNull()) {
         if (!ttlValue.isDouble() || ttlValue.toDouble() != double(qint64(ttlValue.toDouble())))

@@ -42,6 +42,7 @@ private:
     AuthMode m_mode;
     Identity m_disabledIdentity;
     int m_leewaySecs;
+    int m_defaultTtlSecs;
     Rs256Key m_key;
 };
 

@@ -47,6 +47,8 @@ constexpr Flag kFlags[] = {
                               "send), also inside multi-byte UTF-8 characters."},
     {"seed", "S", "Seed of every random choice (ids, timings, splits); default random."},
     {"jwt-leeway-s", "S", "Leeway for exp checks in jwt mode (default 60, as jsonwebtoken)."},
+    {"token-ttl-s", "S", "Lifetime of minted tokens when the request names no ttl_sec "
+                         "(default 3600, as the real server)."},
     {"stream-status", "CODE", "Answer /events/stream with this status and a short text body."},
     {"stream-content-type", "TYPE", "Stream with this content type instead of "
                                     "text/event-stream."},
@@ -133,6 +135,7 @@ std::optional<SimOptions> parseSimOptions(const QStringList &arguments)
         && readNumber(parser, "dup-selectors", o.dupSelectors, 0, 1000)
         && readNumber(parser, "garbage-every", o.garbageEvery, 0, 1000000000)
         && readNumber(parser, "jwt-leeway-s", o.jwtLeewayS, 0, 1000000)
+        && readNumber(parser, "token-ttl-s", o.tokenTtlS, 1, 100000000)
         && readNumber(parser, "stream-status", o.streamStatus, 100, 599)
         && readNumber(parser, "max-breadcrumbs", o.maxBreadcrumbs, 1, 100000000)
         && readNumber(parser, "clock-skew-ms", o.clockSkewMs, -86400000, 86400000)

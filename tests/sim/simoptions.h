@@ -35,6 +35,7 @@ struct SimOptions
     quint64 seed = 0;
     bool seedGiven = false;
     int jwtLeewayS = 60;
+    int tokenTtlS = 3600; // lifetime of a minted token when the request names no ttl_sec
     int streamStatus = 0; // 0 = stream normally
     QByteArray streamContentType = "text/event-stream";
     int maxBreadcrumbs = 200000;
