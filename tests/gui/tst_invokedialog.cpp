@@ -24,12 +24,6 @@ using namespace rcrt::ui;
 
 namespace {
 
-QJsonValue editorValue(const InvokeDialog &dialog)
-{
-    const QJsonDocument doc = QJsonDocument::fromJson("[" + dialog.editor()->toPlainText().toUtf8() + "]");
-    return doc.array().isEmpty() ? QJsonValue(QJsonValue::Undefined) : doc.array().first();
-}
-
 QByteArray requestPayload(const QJsonObject &context, const QJsonArray &tags = {QStringLiteral("tool:request"),
                                                                                 QStringLiteral("workspace:ops")})
 {
@@ -111,7 +105,7 @@ private slots:
         QVERIFY(dialog.selectTool(QStringLiteral("random"), ToolEntry::Origin::Builtin));
         QCOMPARE(dialog.currentTool(), QStringLiteral("random"));
         const QJsonArray examples = ToolRegistry::builtins().find(QStringLiteral("random"))->examples();
-        QCOMPARE(editorValue(dialog), examples.first().toObject().value(QStringLiteral("input")));
+        QCOMPARE(dialog.input().value_or(QJsonValue::Undefined), examples.first().toObject().value(QStringLiteral("input")));
 
         // Without examples: an input made from the schema.
         ToolEntry bare{QStringLiteral("bare"), {}, QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
@@ -123,7 +117,7 @@ private slots:
                        {}, ToolEntry::Origin::Server};
         dialog.catalog()->addEntry(bare);
         QVERIFY(dialog.selectTool(QStringLiteral("bare")));
-        QCOMPARE(editorValue(dialog), QJsonValue(QJsonObject{{QStringLiteral("n"), 3}}));
+        QCOMPARE(dialog.input().value_or(QJsonValue::Undefined), QJsonValue(QJsonObject{{QStringLiteral("n"), 3}}));
     }
 
     void invalidJsonIsPointedAtAndBlocksSend()
@@ -170,7 +164,7 @@ private slots:
 
         // A server-only tool, prefilled from its tool.code.v1 example.
         QVERIFY(dialog.selectTool(QStringLiteral("openrouter")));
-        QVERIFY(editorValue(dialog).toObject().contains(QStringLiteral("messages")));
+        QVERIFY(dialog.input().value_or(QJsonValue::Undefined).toObject().contains(QStringLiteral("messages")));
     }
 
     void sendAgainPayloadsAreCheckedAndPrefill()
@@ -191,7 +185,7 @@ private slots:
             QJsonObject{{QStringLiteral("tool"), QStringLiteral("echo")}, {QStringLiteral("input"), input},
                         {QStringLiteral("requestId"), QStringLiteral("r-1")}})));
         QCOMPARE(dialog.currentTool(), QStringLiteral("echo"));
-        QCOMPARE(editorValue(dialog), QJsonValue(input));
+        QCOMPARE(dialog.input().value_or(QJsonValue::Undefined), QJsonValue(input));
         QCOMPARE(dialog.workspaceEdit()->text(), QStringLiteral("workspace:ops"));
 
         // A tool nobody lists still comes back, as an entry of its own without a schema.
@@ -199,7 +193,7 @@ private slots:
             QJsonObject{{QStringLiteral("tool"), QStringLiteral("mystery")}, {QStringLiteral("input"), QJsonArray{1, 2}}})));
         QCOMPARE(dialog.currentTool(), QStringLiteral("mystery"));
         QCOMPARE(dialog.catalog()->entry(dialog.catalog()->rowOf(QStringLiteral("mystery"))).origin, ToolEntry::Origin::Request);
-        QCOMPARE(editorValue(dialog), QJsonValue(QJsonArray{1, 2}));
+        QCOMPARE(dialog.input().value_or(QJsonValue::Undefined), QJsonValue(QJsonArray{1, 2}));
         QVERIFY(dialog.problems().isEmpty());
     }
 

@@ -32,12 +32,6 @@ using namespace rcrt::ui;
 
 namespace {
 
-QJsonValue editorValue(const InvokeDialog &dialog)
-{
-    const QJsonDocument doc = QJsonDocument::fromJson("[" + dialog.editor()->toPlainText().toUtf8() + "]");
-    return doc.array().isEmpty() ? QJsonValue(QJsonValue::Undefined) : doc.array().first();
-}
-
 QAction *action(const MainWindow &window, const char *name)
 {
     return window.findChild<QAction *>(QLatin1String(name));
@@ -139,7 +133,7 @@ private slots:
         sendAgain->trigger();
         QVERIFY(dialog->isVisible());
         QCOMPARE(dialog->currentTool(), QStringLiteral("calculator"));
-        QCOMPARE(editorValue(*dialog), QJsonValue(QJsonObject{{QStringLiteral("expression"), QStringLiteral("(2+3)*4")}}));
+        QCOMPARE(dialog->input().value_or(QJsonValue::Undefined), QJsonValue(QJsonObject{{QStringLiteral("expression"), QStringLiteral("(2+3)*4")}}));
 
         // The response row is not a request: nothing to send again.
         const int responseRow = events->model()->rowsForId(done.responseBreadcrumbId.toUtf8()).first();

@@ -63,6 +63,8 @@ public:
     bool canSend() const;
     QString currentTool() const;
     QStringList problems() const { return m_problems; }
+    // The editor's value when it holds valid JSON.
+    std::optional<QJsonValue> input() const { return m_jsonValid ? std::optional(m_input) : std::nullopt; }
     std::optional<InvocationSnapshot> lastSnapshot() const { return m_last; }
     QString stepText(Step step) const;
     QString noticeText() const;
