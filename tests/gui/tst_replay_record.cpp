@@ -89,10 +89,10 @@ private slots:
         QVERIFY2(reader->problems().isEmpty(), qPrintable(reader->problems().join(QStringLiteral("; "))));
         QVERIFY(!reader->header().serverUrl.contains(QStringLiteral("s3cret")));
         QVERIFY(reader->header().serverUrl.contains(QString::number(sim.url().port())));
-        bool connectedLogged = false;
+        bool startLogged = false;
         for (const SessionLogEntry &e : reader->log())
-            connectedLogged = connectedLogged || e.text.contains(QStringLiteral("connected"));
-        QVERIFY(connectedLogged);
+            startLogged = startLogged || e.text.contains(QStringLiteral("recording started"));
+        QVERIFY(startLogged);
         QFile bytes(path);
         QVERIFY(bytes.open(QIODevice::ReadOnly));
         QVERIFY(!bytes.readAll().contains("s3cret-password"));

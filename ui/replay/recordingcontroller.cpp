@@ -28,6 +28,10 @@ public:
     RecordingTap(std::unique_ptr<Recorder> recorder, std::shared_ptr<RecordingController::Shared> shared)
         : m_recorder(std::move(recorder)), m_shared(std::move(shared))
     {
+        // The connection's own log lines before this point are not in the file: say where
+        // the recording begins.
+        m_recorder->appendLog(SessionLogEntry{nowNs(), SessionLogKind::Info,
+                                              QStringLiteral("recording started by the console")});
     }
     ~RecordingTap() override
     {
