@@ -3,13 +3,16 @@
 #include "model/decoder.h"
 #include "model/idtable.h"
 #include "model/internpool.h"
+#include "model/payloadarena.h"
 #include "model/seqlist.h"
 
-#include <QHash>
 #include <QElapsedTimer>
+#include <QHash>
+#include <QMetaMethod>
 #include <QTimer>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <limits>
 #include <vector>
@@ -65,6 +68,13 @@ QByteArray bytes(std::string_view s)
     return QByteArray(s.data(), qsizetype(s.size()));
 }
 
+// A payload may share a large block with its neighbours (PayloadArena); what is kept apart
+// from the records, and possibly long after them, gets bytes of its own.
+QByteArray ownCopy(const QByteArray &raw)
+{
+    return QByteArray(raw.constData(), raw.size());
+}
+
 std::string_view view(QByteArrayView s)
 {
     return std::string_view(s.data(), size_t(s.size()));
@@ -77,9 +87,17 @@ struct EventStore::Private
     explicit Private(const Options &o) : options(o) {}
 
     Options options;
-    Decoder decoder;
-    EnvelopeView view;
-    QString decodeError;
+    // A payload's decoded envelope, kept until it is filed. Two, so that ingestBatch decodes
+    // the next event (and prefetches its id's index bucket) before filing this one.
+    struct Decoded
+    {
+        Decoder decoder;
+        EnvelopeView view;
+        QString error;
+        IdTable::Key idKey{};
+        bool ok = false;
+    };
+    std::array<Decoded, 2> decoded;
 
     std::deque<StoredRecord> records;
     qint64 firstSeq = 0;
@@ -112,6 +130,16 @@ struct EventStore::Private
     // The records array of the last batch, kept for the next one when no receiver held on to
     // it: a fresh multi-megabyte array per batch cost page faults and heap trimming each time.
     QList<EventRecord> spareRecords;
+    // Batch records' UUID id texts, 64 to an allocation instead of one each.
+    PayloadArena batchIdTexts{64 * (UuidKey::kTextSize + 1)};
+    // Recently built tag lists, so records with the same tags share one list (most do: only
+    // `request:<id>` and session tags vary).
+    struct TagListCacheEntry
+    {
+        std::array<InternPool::Key, 4> keys{};
+        QList<QByteArray> list;
+    };
+    std::array<TagListCacheEntry, 128> tagListCache;
     QTimer *timer = nullptr; // a child of the store, so moveToThread takes it along
     QElapsedTimer pendingSince; // since the first change not yet in a batch
 
@@ -206,15 +234,47 @@ struct EventStore::Private
         return list;
     }
 
-    EventRecord materialise(qint64 seq, const StoredRecord &r, bool withLaterArrivals) const
+    // tagTexts() through tagListCache. A hit must hold the pool's current texts: a key whose
+    // text was released and reused has a new QByteArray (the cached list keeps the old one
+    // alive, so the two cannot share an address).
+    QList<QByteArray> cachedTagTexts(const StoredRecord &r)
     {
-        EventRecord out;
+        const quint16 n = r.tagCount;
+        if (n == 0)
+            return {};
+        TagListCacheEntry *entry = nullptr;
+        if (n <= 4) {
+            quint64 h = n;
+            for (quint16 i = 0; i < n; ++i)
+                h = (h ^ tagKey(r, i)) * 0x9E3779B97F4A7C15ULL;
+            entry = &tagListCache[size_t(h >> 57) % tagListCache.size()];
+            if (entry->list.size() == n) {
+                bool same = true;
+                for (quint16 i = 0; i < n && same; ++i) {
+                    const InternPool::Key key = tagKey(r, i);
+                    same = entry->keys[i] == key && entry->list[i].constData() == tags.text(key).constData();
+                }
+                if (same)
+                    return entry->list;
+            }
+        }
+        QList<QByteArray> list = tagTexts(r);
+        if (entry) {
+            for (quint16 i = 0; i < n; ++i)
+                entry->keys[i] = tagKey(r, i);
+            entry->list = list;
+        }
+        return list;
+    }
+
+    // The record's fields without its later arrivals (a batch's records have none yet);
+    // fields are copy-constructed into place, which inlines, where assignment would not.
+    void fill(EventRecord &out, qint64 seq, const StoredRecord &r, QByteArray id, QList<QByteArray> tagList) const
+    {
         out.seq = seq;
-        out.raw = r.raw;
+        out.raw = QByteArray(r.raw);
         out.first = {r.arrivalNs, r.source};
         out.outOfOrder = r.flags & StoredRecord::OutOfOrder;
-        if (withLaterArrivals && r.laterArrivals > 0)
-            out.laterArrivals = repeats.value(seq);
         Envelope &e = out.envelope;
         e.kind = Envelope::Kind::Breadcrumb;
         e.shape = (r.flags & StoredRecord::ListShape) ? Envelope::Shape::ListItem : Envelope::Shape::SseEvent;
@@ -224,19 +284,34 @@ struct EventStore::Private
         e.version = r.version;
         e.updatedAtNs = r.updatedAtNs;
         if (r.flags & StoredRecord::HasType)
-            e.type = updatedType();
-        e.breadcrumbId = ids.text(r.idSlot);
+            e.type = QByteArray(updatedType());
+        e.breadcrumbId = std::move(id);
         if (r.owner)
-            e.ownerId = owners.text(r.owner);
+            e.ownerId = QByteArray(owners.text(r.owner));
         if (r.schema)
-            e.schemaName = schemas.text(r.schema);
-        e.tags = tagTexts(r);
+            e.schemaName = QByteArray(schemas.text(r.schema));
+        e.tags = std::move(tagList);
         e.contextOffset = r.contextOffset;
         e.contextLength = r.contextLength;
+    }
+
+    EventRecord materialise(qint64 seq, const StoredRecord &r) const
+    {
+        EventRecord out;
+        fill(out, seq, r, ids.text(r.idSlot), tagTexts(r));
+        if (r.laterArrivals > 0)
+            out.laterArrivals = repeats.value(seq);
         return out;
     }
 
-    IngestResult addBreadcrumb(StreamEvent &event);
+    void decode(Decoded &out, const QByteArray &raw)
+    {
+        out.ok = out.decoder.decodeView(raw, out.view, &out.error);
+        if (out.ok && out.view.kind == Envelope::Kind::Breadcrumb)
+            out.idKey = ids.prepare(out.view.breadcrumbId);
+    }
+    IngestResult file(StreamEvent &event, const Decoded &in);
+    IngestResult addBreadcrumb(StreamEvent &event, const Decoded &in);
     void evictOldest();
 };
 
@@ -274,11 +349,11 @@ void EventStore::Private::evictOldest()
     ++firstSeq;
 }
 
-EventStore::IngestResult EventStore::Private::addBreadcrumb(StreamEvent &event)
+EventStore::IngestResult EventStore::Private::addBreadcrumb(StreamEvent &event, const Decoded &in)
 {
-    const EnvelopeView &v = view;
+    const EnvelopeView &v = in.view;
     maxUpdatedAtNs = std::max(maxUpdatedAtNs, v.updatedAtNs);
-    const quint32 slot = ids.acquire(v.breadcrumbId);
+    const quint32 slot = ids.acquire(in.idKey);
     IdTable::Entry &id = ids[slot];
 
     // A repeat of a held (id, version)? Usually the newest version, found at once.
@@ -373,7 +448,14 @@ const EventStore::Options &EventStore::options() const
 
 EventStore::IngestResult EventStore::ingest(StreamEvent event)
 {
-    Private &p = *d;
+    Private::Decoded &decoded = d->decoded[0];
+    d->decode(decoded, event.raw);
+    return d->file(event, decoded);
+}
+
+EventStore::IngestResult EventStore::Private::file(StreamEvent &event, const Decoded &in)
+{
+    Private &p = *this;
     ++p.counters.events;
     p.counters.bytes += event.raw.size();
     if (!p.timer->isActive()) {
@@ -381,10 +463,10 @@ EventStore::IngestResult EventStore::ingest(StreamEvent event)
         p.pendingSince.start();
     }
 
-    EnvelopeView &v = p.view;
-    if (!p.decoder.decodeView(event.raw, v, &p.decodeError)) {
+    const EnvelopeView &v = in.view;
+    if (!in.ok) {
         ++p.counters.rejected;
-        RejectRecord reject{event.arrivalNs, event.source, p.decodeError, std::move(event.raw)};
+        RejectRecord reject{event.arrivalNs, event.source, in.error, ownCopy(event.raw)};
         p.rejectLog.push_back(reject);
         while (qsizetype(p.rejectLog.size()) > std::max<qsizetype>(1, p.options.maxRejectLog))
             p.rejectLog.pop_front();
@@ -403,17 +485,27 @@ EventStore::IngestResult EventStore::ingest(StreamEvent event)
     }
     if (v.kind == Envelope::Kind::Other) {
         ++p.counters.others;
-        p.pendingOthers.append(OtherRecord{event.arrivalNs, event.source, bytes(v.type), std::move(event.raw)});
+        p.pendingOthers.append(OtherRecord{event.arrivalNs, event.source, bytes(v.type), ownCopy(event.raw)});
         return IngestResult::Other;
     }
 
-    return p.addBreadcrumb(event);
+    return p.addBreadcrumb(event, in);
 }
 
 void EventStore::ingestBatch(const QList<StreamEvent> &events)
 {
-    for (const StreamEvent &event : events)
-        ingest(event);
+    // Event i+1 is decoded before event i is filed: the id index probe, a cache miss on a big
+    // table, then finds its bucket already loading. Filing order and outcomes are unchanged.
+    Private &p = *d;
+    const qsizetype n = events.size();
+    if (n > 0)
+        p.decode(p.decoded[0], events[0].raw);
+    for (qsizetype i = 0; i < n; ++i) {
+        if (i + 1 < n)
+            p.decode(p.decoded[size_t((i + 1) & 1)], events[i + 1].raw);
+        StreamEvent event = events[i];
+        p.file(event, p.decoded[size_t(i & 1)]);
+    }
     // Under a flood of network reads the batch timer can be starved; batches must still flow at
     // their interval, so the ingest path checks the clock as well.
     if (d->timer->isActive() && d->pendingSince.elapsed() >= d->options.batchIntervalMs)
@@ -425,13 +517,17 @@ void EventStore::flush()
     Private &p = *d;
     p.timer->stop();
     EventBatch batch;
-    if (p.pendingFirstNewSeq >= 0) {
+    // Nobody listening (a bulk ingest, a benchmark): the records are not built at all.
+    static const QMetaMethod batchSignal = QMetaMethod::fromSignal(&EventStore::batchReady);
+    if (p.pendingFirstNewSeq >= 0 && isSignalConnected(batchSignal)) {
         // Records evicted before this flush are left out; firstHeldSeq tells consumers.
         const qint64 from = std::max(p.pendingFirstNewSeq, p.firstSeq);
         batch.records = std::exchange(p.spareRecords, {});
         batch.records.reserve(qsizetype(p.nextSeq() - from));
-        for (qint64 seq = from; seq < p.nextSeq(); ++seq)
-            batch.records.append(p.materialise(seq, p.records[size_t(seq - p.firstSeq)], false));
+        for (qint64 seq = from; seq < p.nextSeq(); ++seq) {
+            const StoredRecord &r = p.records[size_t(seq - p.firstSeq)];
+            p.fill(batch.records.emplaceBack(), seq, r, p.ids.text(r.idSlot, p.batchIdTexts), p.cachedTagTexts(r));
+        }
     }
     batch.repeats = std::exchange(p.pendingRepeats, {});
     batch.pings = std::exchange(p.pendingPings, {});
@@ -480,13 +576,13 @@ qint64 EventStore::nextSeq() const
 EventRecord EventStore::at(qsizetype index) const
 {
     Q_ASSERT(index >= 0 && index < size());
-    return d->materialise(d->firstSeq + index, d->records[size_t(index)], true);
+    return d->materialise(d->firstSeq + index, d->records[size_t(index)]);
 }
 
 std::optional<EventRecord> EventStore::recordBySeq(qint64 seq) const
 {
     if (const StoredRecord *r = d->bySeq(seq))
-        return d->materialise(seq, *r, true);
+        return d->materialise(seq, *r);
     return std::nullopt;
 }
 

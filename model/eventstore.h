@@ -32,7 +32,8 @@ namespace rcrt {
 //
 // Batches: the first change after a batch starts a single-shot timer (batchIntervalMs); when
 // it fires, or on flush(), everything pending goes out as one EventBatch. Nothing is emitted
-// while the thread's event loop is blocked, so call flush() when ingesting without one.
+// while the thread's event loop is blocked, so call flush() when ingesting without one. While
+// nothing is connected to batchReady, batches are not built.
 class EventStore final : public QObject
 {
     Q_OBJECT

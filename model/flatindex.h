@@ -66,6 +66,13 @@ public:
         --m_size;
     }
 
+    // Starts loading the bucket a find(hash) will read first (ahead of a batch's next event).
+    void prefetch(quint32 hash) const
+    {
+        if (!m_buckets.empty())
+            __builtin_prefetch(&m_buckets[hash & m_mask]);
+    }
+
     size_t size() const { return m_size; }
     void clear()
     {

@@ -1,5 +1,7 @@
 #include "model/idtable.h"
 
+#include "model/payloadarena.h"
+
 #include <QHashFunctions>
 
 namespace rcrt {
@@ -35,9 +37,8 @@ const IdTable::Entry *IdTable::find(std::string_view id) const
     return slot == FlatIndex::kNone ? nullptr : &m_entries[slot];
 }
 
-quint32 IdTable::acquire(std::string_view id)
+quint32 IdTable::acquire(const Key &key)
 {
-    const Key key = keyOf(id);
     if (const quint32 slot = lookup(key); slot != FlatIndex::kNone)
         return slot;
 
@@ -62,7 +63,7 @@ quint32 IdTable::acquire(std::string_view id)
             entry.uuid.hi = m_texts.size();
             m_texts.emplace_back();
         }
-        m_texts[size_t(entry.uuid.hi)] = QByteArray(id.data(), qsizetype(id.size()));
+        m_texts[size_t(entry.uuid.hi)] = QByteArray(key.text.data(), qsizetype(key.text.size()));
     }
     m_index.insert(key.hash, slot);
     return slot;
@@ -84,6 +85,16 @@ QByteArray IdTable::text(quint32 slot) const
 {
     const Entry &entry = m_entries[slot];
     return entry.isText ? m_texts[size_t(entry.uuid.hi)] : entry.uuid.toText();
+}
+
+QByteArray IdTable::text(quint32 slot, PayloadArena &arena) const
+{
+    const Entry &entry = m_entries[slot];
+    if (entry.isText)
+        return m_texts[size_t(entry.uuid.hi)];
+    entry.uuid.writeText(arena.reserve(UuidKey::kTextSize));
+    arena.commit(UuidKey::kTextSize);
+    return arena.take();
 }
 
 } // namespace rcrt

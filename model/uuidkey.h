@@ -53,11 +53,18 @@ struct UuidKey
     // Lower-case canonical text (what the server stores, §1.5).
     QByteArray toText() const
     {
+        QByteArray text(kTextSize, Qt::Uninitialized);
+        writeText(text.data());
+        return text;
+    }
+
+    static constexpr qsizetype kTextSize = 36;
+    // The canonical text into o[0..36) (no NUL).
+    void writeText(char *o) const
+    {
         static constexpr char hex[] = "0123456789abcdef";
-        QByteArray text(36, Qt::Uninitialized);
-        char *o = text.data();
         int nibble = 0;
-        for (int i = 0; i < 36; ++i) {
+        for (int i = 0; i < kTextSize; ++i) {
             if (i == 8 || i == 13 || i == 18 || i == 23) {
                 o[i] = '-';
                 continue;
@@ -66,7 +73,6 @@ struct UuidKey
             o[i] = hex[(w >> (60 - 4 * (nibble % 16))) & 0xF];
             ++nibble;
         }
-        return text;
     }
 };
 

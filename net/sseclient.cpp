@@ -77,6 +77,8 @@ SseClient::SseClient(QNetworkAccessManager *nam, QUrl baseUrl, TokenProvider *to
     limits.maxLineBytes = m_options.maxLineBytes;
     limits.maxEventBytes = m_options.maxEventBytes;
     m_parser = std::make_unique<SseParser>(std::move(handlers), limits);
+    // Every payload goes to an EventStore, which keeps them in arrival order.
+    m_parser->setPooledData(true);
 
     m_watchdog.setSingleShot(true);
     connect(&m_watchdog, &QTimer::timeout, this, &SseClient::onWatchdog);

@@ -1,5 +1,6 @@
 #include "net/sseparser.h"
 
+#include "model/payloadarena.h"
 #include "net/utf8sanitizer.h"
 
 #include <algorithm>
@@ -48,6 +49,16 @@ SseParser::SseParser(Handlers handlers, Limits limits)
 {
 }
 
+SseParser::~SseParser() = default;
+
+void SseParser::setPooledData(bool pooled)
+{
+    if (pooled == bool(m_arena))
+        return;
+    m_data = QByteArray();
+    m_arena = pooled ? std::make_unique<PayloadArena>() : nullptr;
+}
+
 void SseParser::feed(QByteArrayView chunk)
 {
     m_bytesFed += chunk.size();
@@ -62,7 +73,7 @@ void SseParser::feed(QByteArrayView chunk)
 void SseParser::resetForNewStream()
 {
     releaseLineBuffer();
-    m_data = QByteArray();
+    discardData();
     m_type = QByteArray();
     m_bomMatched = 0;
     m_bomDone = false;
@@ -83,7 +94,8 @@ qint64 SseParser::bytesFed() const
 
 qsizetype SseParser::bufferedBytes() const
 {
-    return m_line.capacity() + m_data.capacity() + m_type.capacity() + m_lastEventId.capacity();
+    return m_line.capacity() + m_data.capacity() + (m_arena ? m_arena->openSize() : 0) + m_type.capacity()
+        + m_lastEventId.capacity();
 }
 
 // The BOM may arrive split over chunks, so matched bytes are held back until the third byte
@@ -227,9 +239,20 @@ void SseParser::appendData(QByteArrayView value)
         ++m_invalidUtf8Values;
     const qsizetype decodedSize = valid == value.size() ? valid : utf8::sanitizedSize(value);
     // The trailing LF is removed at dispatch, so the data buffer may hold maxEventBytes + 1.
-    if (m_data.size() + decodedSize > m_limits.maxEventBytes) {
+    if (dataSize() + decodedSize > m_limits.maxEventBytes) {
         skipOverLimit(QStringLiteral("SSE event data exceeds %1 bytes; event skipped")
                           .arg(m_limits.maxEventBytes));
+        return;
+    }
+    if (m_arena) {
+        // Straight from the read buffer into the payload's final place.
+        char *out = m_arena->reserve(decodedSize + 1);
+        if (valid == value.size())
+            std::memcpy(out, value.data(), size_t(valid));
+        else
+            std::memcpy(out, utf8::sanitized(value).constData(), size_t(decodedSize));
+        out[decodedSize] = '\n';
+        m_arena->commit(decodedSize + 1);
         return;
     }
     reserveBounded(m_data, m_data.size() + decodedSize + 1, m_limits.maxEventBytes + 1);
@@ -274,16 +297,33 @@ void SseParser::parseRetry(QByteArrayView value)
         m_handlers.retry(retry);
 }
 
+qsizetype SseParser::dataSize() const
+{
+    return m_arena ? m_arena->openSize() : m_data.size();
+}
+
+void SseParser::discardData()
+{
+    m_data = QByteArray();
+    if (m_arena)
+        m_arena->discard();
+}
+
 void SseParser::dispatch()
 {
-    if (m_data.isEmpty()) {
+    if (dataSize() == 0) {
         m_type = QByteArray();
         return;
     }
-    m_data.chop(1); // the LF after the last data line
     SseEvent event;
+    if (m_arena) {
+        m_arena->chop(1); // the LF after the last data line
+        event.data = m_arena->take();
+    } else {
+        m_data.chop(1);
+        event.data = std::exchange(m_data, {});
+    }
     event.type = m_type.isEmpty() ? QByteArrayLiteral("message") : std::exchange(m_type, {});
-    event.data = std::exchange(m_data, {});
     event.lastEventId = m_lastEventId;
     if (m_handlers.event)
         m_handlers.event(std::move(event));
@@ -297,7 +337,7 @@ void SseParser::skipOverLimit(const QString &message)
     m_skipping = true;
     m_skipLineHasBytes = false;
     releaseLineBuffer();
-    m_data = QByteArray();
+    discardData();
     m_type = QByteArray();
     if (m_handlers.error)
         m_handlers.error(message);

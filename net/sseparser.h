@@ -5,8 +5,11 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 
 namespace rcrt {
+
+class PayloadArena;
 
 // One dispatched server-sent event. All fields are valid UTF-8 (invalid input bytes were
 // replaced by U+FFFD, as the WHATWG decoder does), kept as bytes so the JSON in `data` goes to
@@ -40,6 +43,12 @@ public:
     // a nested struct's default member initialisers inside the enclosing class.
     explicit SseParser(Handlers handlers);
     SseParser(Handlers handlers, Limits limits);
+    ~SseParser();
+    Q_DISABLE_COPY_MOVE(SseParser)
+
+    // Event data carved out of shared multi-megabyte blocks (PayloadArena) instead of one
+    // allocation each: for a reader whose events are mostly kept, in order (a store).
+    void setPooledData(bool pooled);
 
     void feed(QByteArrayView chunk);
 
@@ -71,6 +80,8 @@ private:
     // Sanitised copy of a field value, or nothing (after reporting) when it outgrows a line.
     bool sanitizeValue(QByteArrayView value, QByteArray &out);
     void dispatch();
+    qsizetype dataSize() const; // bytes in the data buffer
+    void discardData();
     void skipOverLimit(const QString &message);
     void releaseLineBuffer();
 
@@ -78,6 +89,7 @@ private:
     Limits m_limits;
     QByteArray m_line; // bytes of a line whose end has not arrived yet (raw, not yet decoded)
     QByteArray m_data; // the WHATWG data buffer (decoded, each data line followed by LF)
+    std::unique_ptr<PayloadArena> m_arena; // holds the data buffer instead when pooled
     QByteArray m_type; // the event type buffer
     QByteArray m_lastEventId; // the last event ID buffer; survives resetForNewStream()
     qint64 m_bytesFed = 0;

@@ -22,13 +22,16 @@ namespace {
 constexpr qint64 kReadBytes = 1024 * 1024;
 
 const char kUsage[] =
-    "usage: rcrt-tap ingest FILE|- [--json]\n"
+    "usage: rcrt-tap ingest FILE|- [--json] [--consumer]\n"
     "Pushes a raw SSE capture (what `curl -N .../events/stream` saves) through the ingest path\n"
     "(SSE parser, decoder, EventStore) on one thread, as fast as it goes, holding every event,\n"
     "and prints the counts, the time and the peak RSS. --json prints one object:\n"
     "  {\"events\":N,\"bytes\":B,\"seconds\":S,\"events_per_s\":R,\"peak_rss_bytes\":M,...}\n"
     "events = SSE events dispatched (breadcrumbs, repeats, pings, others, rejected);\n"
-    "bytes = capture bytes read; payload_bytes = bytes of the events' data.\n";
+    "bytes = capture bytes read; payload_bytes = bytes of the events' data.\n"
+    "--consumer connects a receiver to the store's batches, as the console's views are, so the\n"
+    "30 Hz batches of new records are built (without one the store skips them); it reports\n"
+    "batch_records, the records it received.\n";
 
 void printError(const QString &message)
 {
@@ -64,6 +67,7 @@ struct Totals
 {
     qint64 bytes = 0;
     qint64 parseErrors = 0;
+    qint64 batchRecords = -1; // -1: no consumer
     QString firstParseError;
     double seconds = 0;
     double cpuSeconds = 0;
@@ -86,6 +90,8 @@ QByteArray jsonReport(const StoreCounters &c, const Totals &t, qsizetype held, q
     out += ",\"rejected\":" + QByteArray::number(c.rejected);
     out += ",\"parse_errors\":" + QByteArray::number(t.parseErrors);
     out += ",\"held\":" + QByteArray::number(held);
+    if (t.batchRecords >= 0)
+        out += ",\"batch_records\":" + QByteArray::number(t.batchRecords);
     out += "}\n";
     return out;
 }
@@ -104,6 +110,8 @@ QByteArray textReport(const StoreCounters &c, const Totals &t, qsizetype held, q
     out += "events/s:      " + QByteArray::number(qint64(rate)) + " ("
         + QByteArray::number(double(t.bytes) / mib / std::max(t.seconds, 1e-9), 'f', 1) + " MiB/s)\n";
     out += "held records:  " + QByteArray::number(held) + '\n';
+    if (t.batchRecords >= 0)
+        out += "batch records: " + QByteArray::number(t.batchRecords) + " (to a connected consumer)\n";
     out += "peak RSS:      " + QByteArray::number(double(rss) / mib, 'f', 1) + " MiB\n";
     if (t.parseErrors > 0)
         out += "parse errors:  " + QByteArray::number(t.parseErrors) + '\n';
@@ -115,7 +123,12 @@ QByteArray textReport(const StoreCounters &c, const Totals &t, qsizetype held, q
 int runIngest(const TapOptions &options, const QStringList &args)
 {
     QString path;
+    bool consumer = false;
     for (const QString &arg : args) {
+        if (arg == QLatin1String("--consumer")) {
+            consumer = true;
+            continue;
+        }
         if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
             std::fputs(kUsage, stdout);
             return 0;
@@ -149,6 +162,13 @@ int runIngest(const TapOptions &options, const QStringList &args)
     EventStore store(storeOptions);
 
     Totals totals;
+    if (consumer) {
+        // Direct, like a receiver on the ingest thread: the records are built, handed over and
+        // freed here, the ingest thread's whole share of the batches.
+        totals.batchRecords = 0;
+        QObject::connect(&store, &EventStore::batchReady, &store,
+                         [&totals](const EventBatch &batch) { totals.batchRecords += batch.records.size(); });
+    }
     QList<StreamEvent> batch;
     qint64 readArrivalNs = 0;
     SseParser::Handlers handlers;
@@ -160,6 +180,7 @@ int runIngest(const TapOptions &options, const QStringList &args)
             totals.firstParseError = message;
     };
     SseParser parser(std::move(handlers));
+    parser.setPooledData(true); // as SseClient does: the store keeps every payload
 
     QByteArray buffer(kReadBytes, Qt::Uninitialized);
     QElapsedTimer clock;

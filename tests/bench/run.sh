@@ -61,11 +61,14 @@ note "generating captures ($INGEST_EVENTS and $MEMORY_EVENTS events)"
 
 # --- ingest: rcrt-tap ingest against the Node baseline, alternating ---------------------------
 : > "$OUT_DIR/ingest.jsonl"
+: > "$OUT_DIR/ingest-consumer.jsonl"
 : > "$OUT_DIR/node.jsonl"
 for ((i = 1; i <= REPEAT; i++)); do
     note "ingest round $i/$REPEAT"
     [[ -n $NODE ]] && "$NODE" "$ROOT/tests/bench/node-baseline.js" "$OUT_DIR/ingest.sse" >> "$OUT_DIR/node.jsonl"
     "$TAP" ingest "$OUT_DIR/ingest.sse" --json >> "$OUT_DIR/ingest.jsonl"
+    # With a receiver on batchReady, as in the console: the store builds its batches.
+    "$TAP" ingest "$OUT_DIR/ingest.sse" --json --consumer >> "$OUT_DIR/ingest-consumer.jsonl"
 done
 
 # --- memory: 1M events held --------------------------------------------------------------------

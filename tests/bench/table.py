@@ -54,6 +54,19 @@ def main(out):
                          verdict(min(ratio_wall, ratio_cpu) >= 4)))
         else:
             rows.append(("Ingest 500k, one thread (`rcrt-tap ingest`)", figure, "≥ 4× Node", "no node: no ratio"))
+    # The same with a batch consumer connected (the store then builds its 30 Hz batches).
+    cons = json_lines(out / "ingest-consumer.jsonl")
+    if cons:
+        wall = median([r["events_per_s"] for r in cons])
+        cpu = median([r["events"] / r["cpu_seconds"] for r in cons if r.get("cpu_seconds")])
+        figure = f"{fmt_rate(wall)} wall, {fmt_rate(cpu)} per CPU second (median of {len(cons)})"
+        target, ok = "≥ 4× Node", "see figures"
+        if node:
+            nwall = median([r["events_per_s"] for r in node])
+            ncpu = median([r["events"] / r["cpu_seconds"] for r in node if r.get("cpu_seconds")])
+            figure += f"; ratio **{wall / nwall:.1f}×** wall, **{cpu / ncpu:.1f}×** CPU"
+            ok = verdict(min(wall / nwall, cpu / ncpu) >= 4)
+        rows.append(("Ingest 500k with a batch consumer (`--consumer`)", figure, target, ok))
 
     # Memory for 1M events.
     mem = first_json(out / "memory.json")
