@@ -143,9 +143,10 @@ private slots:
                 }
             }
             // And the editor prefill from the schema alone is valid too.
-            QCOMPARE(jsonschema::validate(jsonschema::exampleFor(tool->inputSchema()),
-                                          tool->inputSchema()),
-                     QStringList());
+            const QStringList prefillProblems = jsonschema::validate(
+                jsonschema::exampleFor(tool->inputSchema()), tool->inputSchema());
+            QVERIFY2(prefillProblems.isEmpty(),
+                     qPrintable(name + u": "_s + prefillProblems.join(u"; "_s)));
         }
     }
 

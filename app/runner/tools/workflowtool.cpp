@@ -196,7 +196,7 @@ WorkflowTool::WorkflowTool()
         R"j({"type":"object","required":["steps"],"properties":{
             "steps":{"type":"array","minItems":1,"maxItems":100,"description":"The steps",
               "items":{"type":"object","required":["id","tool","input"],"properties":{
-                "id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$",
+                "id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","examples":["step1"],
                       "description":"Unique step id (letters, digits, _ and -)"},
                 "tool":{"type":"string","minLength":1,"maxLength":200,
                         "description":"Tool to request"},
