@@ -22,6 +22,9 @@ struct ConnectionSettings
     QStringList roles; // empty: the server's defaults
     int initialHistory = 1000; // breadcrumbs loaded on the first connect
     TlsOptions tls; // https only: verification (on by default) and an extra CA file
+    // Silence on the stream (no byte, not even a ping) for this long means reconnect; 0 keeps
+    // the client's default (15 s). The doctor raises it to measure proxies that buffer longer.
+    int watchdogMs = 0;
 };
 
 } // namespace rcrt

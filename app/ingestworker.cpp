@@ -93,6 +93,8 @@ void IngestWorker::startLive()
     m_store = std::make_unique<EventStore>(storeOptions);
     LiveSourceOptions options;
     options.initialHistory = m_settings.initialHistory;
+    if (m_settings.watchdogMs > 0)
+        options.sse.watchdogMs = m_settings.watchdogMs;
     m_live = std::make_unique<LiveSource>(m_nam.get(), m_settings.url, m_tokens.get(), heldStateOf(*m_store), options);
     m_rest = std::make_unique<RestClient>(m_nam.get(), m_settings.url, m_tokens.get());
     m_node = std::make_unique<LocalNode>(m_rest.get(), m_tokens.get());

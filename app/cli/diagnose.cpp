@@ -24,6 +24,7 @@ struct DiagnoseArgs
     int probes = 3;
     qint64 timeoutMs = 60'000;
     int consumerDelayMs = 0;
+    int watchdogMs = 0; // 0: the client's default
 };
 
 // 0: parsed; -1: help shown; else the exit code.
@@ -44,6 +45,10 @@ int parseDiagnoseArgs(const QStringList &args, DiagnoseArgs &out)
         {QStringLiteral("probes"), QStringLiteral("Live: probes to send (default 3)."), QStringLiteral("N")},
         {QStringLiteral("timeout-ms"), QStringLiteral("The requesters' timeout for tool requests (default 60000)."),
          QStringLiteral("MS")},
+        {QStringLiteral("watchdog"), QStringLiteral("Live: reconnect after S seconds of silence (default 15). "
+                                                    "Raise it above a proxy's buffering period to "
+                                                    "measure that period."),
+         QStringLiteral("S")},
         {QStringLiteral("consumer-delay-ms"), QStringLiteral("Testing the doctor: hold the console for MS after "
                                                              "every batch, like a console that falls behind."),
          QStringLiteral("MS")},
@@ -84,6 +89,14 @@ int parseDiagnoseArgs(const QStringList &args, DiagnoseArgs &out)
         return 2;
     }
     out.probe = !parser.isSet(QStringLiteral("no-probe")) && out.probes > 0;
+    if (parser.isSet(QStringLiteral("watchdog"))) {
+        const double seconds = parser.value(QStringLiteral("watchdog")).toDouble(&ok);
+        if (!ok || seconds < 1 || seconds > 3600) {
+            err << "rcrt-tap diagnose: --watchdog needs seconds between 1 and 3600\n";
+            return 2;
+        }
+        out.watchdogMs = int(seconds * 1000);
+    }
     return 0;
 }
 
@@ -196,7 +209,9 @@ int diagnoseLive(const TapOptions &options, const DiagnoseArgs &args)
         QTimer::singleShot(10'000, &live, finish); // a hung re-list must not hang the command
     });
     quitEventLoopOnInterrupt();
-    live.start(doctorConnectionSettings(options, *connection));
+    ConnectionSettings settings = doctorConnectionSettings(options, *connection);
+    settings.watchdogMs = args.watchdogMs;
+    live.start(settings);
     QCoreApplication::exec();
     live.stop();
     if (!reconciling) // interrupted
