@@ -176,43 +176,6 @@ void EventsModel::emitRowsChanged(QList<int> rows)
     }
 }
 
-void EventsModel::rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs)
-{
-    QList<int> changed;
-    for (qint64 seq : repeatSeqs) {
-        if (seq >= seqEnd)
-            continue; // its row goes anyway
-        const int row = rowForSeq(seq);
-        if (row >= 0 && !m_rows[size_t(row)].laterArrivals.isEmpty()) {
-            m_rows[size_t(row)].laterArrivals.removeLast();
-            changed.append(row);
-        }
-    }
-    for (int row : std::as_const(changed))
-        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
-
-    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), seqEnd,
-                                     [](const EventRecord &r, qint64 s) { return r.seq < s; });
-    const int first = int(it - m_rows.begin());
-    if (first >= int(m_rows.size()))
-        return;
-    beginRemoveRows({}, first, int(m_rows.size()) - 1);
-    for (auto r = it; r != m_rows.end(); ++r) {
-        auto ids = m_seqsById.find(r->envelope.breadcrumbId);
-        if (ids == m_seqsById.end())
-            continue;
-        // Its seq is the newest of its id still listed: last in the list.
-        if (!ids->isEmpty() && ids->last() == r->seq)
-            ids->removeLast();
-        else
-            ids->removeOne(r->seq);
-        if (ids->isEmpty())
-            m_seqsById.erase(ids);
-    }
-    m_rows.erase(it, m_rows.end());
-    endRemoveRows();
-}
-
 void EventsModel::appendRecords(const QList<EventRecord> &records)
 {
     if (records.isEmpty())

@@ -119,11 +119,6 @@ public slots:
     // Batches of one EventStore, in order (seqs increase); clear() before feeding another.
     void addBatch(const rcrt::EventBatch &batch);
     void clear();
-    // A replay stepping back: removes the rows with seq >= seqEnd (one beginRemoveRows at the
-    // end) and the newest later arrival of each listed seq (one per entry, newest first given
-    // last), undoing addBatch() calls in reverse.
-    void rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs);
-
     // Row-source mode (see RowSource): a reset to rows [firstSeq, endSeq); clear() leaves it.
     void setRowSource(RowSource source, qint64 endSeq);
     bool hasRowSource() const { return m_source != nullptr; }

@@ -202,30 +202,6 @@ void EventsView::addBatch(const EventBatch &batch)
         m_table->scrollToBottom();
 }
 
-void EventsView::rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs)
-{
-    m_pending.records.removeIf([seqEnd](const EventRecord &r) { return r.seq >= seqEnd; });
-    QList<qint64> inModel;
-    // Newest first: each undoes the newest later arrival of its seq, held back or shown.
-    for (auto it = repeatSeqs.crbegin(); it != repeatSeqs.crend(); ++it) {
-        const qint64 seq = *it;
-        bool held = false;
-        for (qsizetype i = m_pending.repeats.size() - 1; i >= 0; --i) {
-            if (m_pending.repeats[i].seq == seq) {
-                m_pending.repeats.remove(i);
-                held = true;
-                break;
-            }
-        }
-        if (!held)
-            inModel.append(seq);
-    }
-    m_model->rewind(seqEnd, inModel);
-    if (m_paused)
-        m_bar->setPaused(true, bufferedRecords());
-    updateStatus();
-}
-
 void EventsView::setRowSource(const EventsModel::RowSource &source, qint64 endSeq)
 {
     m_pending = EventBatch();

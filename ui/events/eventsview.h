@@ -56,8 +56,6 @@ public:
 
 public slots:
     void addBatch(const rcrt::EventBatch &batch);
-    // A replay stepping back (EventsModel::rewind), including what pause holds back.
-    void rewind(qint64 seqEnd, const QList<qint64> &repeatSeqs);
     // A replay's rows from a row source (EventsModel::setRowSource), following the tail as
     // new rows come; pause does not apply (the replay itself pauses).
     void setRowSource(const EventsModel::RowSource &source, qint64 endSeq);
