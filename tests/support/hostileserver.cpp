@@ -209,7 +209,9 @@ void HostileServer::onNewConnection()
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         socket->setParent(this);
         auto *buffer = new QByteArray;
-        connect(socket, &QObject::destroyed, this, [buffer] { delete buffer; });
+        // The socket as context: when the server goes, its sockets die after its own
+        // connections are gone, and the buffer must still be freed.
+        connect(socket, &QObject::destroyed, socket, [buffer] { delete buffer; });
         connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
             if (buffer->endsWith("\r\n\r\n")) {
                 socket->readAll(); // answered already; a request body is of no interest

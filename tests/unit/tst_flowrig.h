@@ -108,7 +108,7 @@ struct Rig
 
 inline QList<QByteArray> sampleEvents()
 {
-    QFile file(QFINDTESTDATA("../data/sse/rcrt-sample.sse"));
+    QFile file(QFINDTESTDATA("data/sse/rcrt-sample.sse"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     QList<QByteArray> events;

@@ -346,7 +346,7 @@ private slots:
     void realCaptureThroughTheStore()
     {
         // The RCRT-shaped capture of rcrt-protocol.md §6: five tool requests, five responses.
-        QFile file(QFINDTESTDATA("../data/sse/rcrt-sample.sse"));
+        QFile file(QFINDTESTDATA("data/sse/rcrt-sample.sse"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         LatencyTracker tracker;
         Feed feed(tracker);

@@ -201,7 +201,7 @@ private:
 
 QByteArray readFixture(const QString &name)
 {
-    QFile file(QFINDTESTDATA(QStringLiteral("../data/sse/") + name));
+    QFile file(QFINDTESTDATA(QStringLiteral("data/sse/") + name));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();

@@ -89,10 +89,16 @@ public:
         auto w = std::make_shared<Waiter>(Waiter{criteria, guard, std::move(done),
                                                  std::make_shared<QTimer>()});
         w->timer->setSingleShot(true);
-        QObject::connect(w->timer.get(), &QTimer::timeout, w->timer.get(), [this, w] {
-            waiters.removeAll(w);
-            if (w->guard)
-                w->done(std::nullopt);
+        // A weak capture: the timer belongs to the waiter, so a strong one would be a cycle
+        // that leaks every waiter answered before its timeout.
+        QObject::connect(w->timer.get(), &QTimer::timeout, w->timer.get(),
+                         [this, weak = std::weak_ptr<Waiter>(w)] {
+            const std::shared_ptr<Waiter> waiter = weak.lock();
+            if (!waiter)
+                return;
+            waiters.removeAll(waiter);
+            if (waiter->guard)
+                waiter->done(std::nullopt);
         });
         w->timer->start(timeoutMs);
         waiters.append(w);
