@@ -111,9 +111,10 @@ QByteArray WorkloadLoad::filler(int minBytes, int maxBytes)
     out.reserve(size + loremSize);
     while (out.size() < size)
         out.append(kLorem, loremSize);
-    // Cut on an ASCII byte so the text stays valid UTF-8.
+    // Cut on an ASCII byte so the text stays valid UTF-8 (cut == size() needs no check: the
+    // text may end exactly there).
     qsizetype cut = size;
-    while (cut > 0 && (static_cast<unsigned char>(out.at(cut)) & 0xC0) == 0x80)
+    while (cut > 0 && cut < out.size() && (static_cast<unsigned char>(out.at(cut)) & 0xC0) == 0x80)
         --cut;
     out.truncate(cut);
     return out;

@@ -61,6 +61,7 @@ HistogramChart::HistogramChart(QWidget *parent)
     d->chart->addAxis(d->y, Qt::AlignLeft);
     d->outline = new QLineSeries;
     d->area = new QAreaSeries(d->outline);
+    d->outline->setParent(d->area); // an area series does not own its line (Qt Charts docs)
     d->attach(d->area);
     auto *view = detail::makeView(d->chart, this);
     d->caption = detail::makeCaption(this);
