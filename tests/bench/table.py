@@ -110,6 +110,8 @@ def main(out):
         figure = f"longest stall {gui['longest_stall_ms']:.1f} ms, stall p99 {gui['stall_p99_ms']:.1f} ms; " \
                  f"repaint p50 {gui['repaint_p50_ms']:.1f} ms, p99 {gui['repaint_p99_ms']:.1f} ms " \
                  f"({gui['rate']:,} events/s, {gui['seconds']} s, {gui['platform']})"
+        if "longest_event_cpu_ms" in gui:
+            figure += f"; longest GUI-thread event {gui['longest_event_cpu_ms']:.1f} ms CPU ({gui['longest_event']})"
         rows.append(("GUI, events view following the tail", figure, "stall < 50 ms",
                      verdict(gui["longest_stall_ms"] < 50)))
 
