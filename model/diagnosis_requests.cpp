@@ -7,6 +7,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <vector>
 
 namespace rcrt::diagnosis_detail {
 
@@ -23,7 +24,26 @@ qint64 queueWaitMs(const FlowTracker &t, const FlowRequest &r)
     return std::max<qint64>(0, (first->createdNs - r.createdNs) / kNsPerMs - first->executionTimeMs);
 }
 
-void unansweredRule(const Context &c, QList<Finding> &out)
+// Every tracked request with its state at the analysis time, evaluated once for all rules (the
+// live panel re-evaluates every second over up to maxRequests requests, on the GUI thread).
+struct RequestAt
+{
+    const QByteArray *key;
+    const FlowRequest *request;
+    RequestStatus status;
+};
+
+std::vector<RequestAt> requestsAt(const FlowTracker &t, qint64 nowNs, const QList<QByteArray> &keys)
+{
+    std::vector<RequestAt> list;
+    list.reserve(size_t(keys.size()));
+    for (const QByteArray &key : keys)
+        if (const FlowRequest *r = t.request(key))
+            list.push_back({&key, r, pending::evaluate(t, *r, nowNs)});
+    return list;
+}
+
+void unansweredRule(const Context &c, const std::vector<RequestAt> &requests, QList<Finding> &out)
 {
     const FlowTracker &t = *c.in.flows;
     QList<QByteArray> noInput;
@@ -33,12 +53,8 @@ void unansweredRule(const Context &c, QList<Finding> &out)
     QSet<QByteArray> workspaces;
     qint64 longestQueueMs = 0;
     int openAtEnd = 0;
-    for (const QByteArray &key : t.requestKeys()) {
-        const FlowRequest *r = t.request(key);
-        if (!r)
-            continue;
-        const RequestStatus s = pending::evaluate(t, *r, c.in.nowNs);
-        longestQueueMs = std::max(longestQueueMs, queueWaitMs(t, *r));
+    for (const auto &[keyPtr, r, s] : requests) {
+        const QByteArray &key = *keyPtr;
         if (!s.isOpen())
             continue;
         ++openAtEnd;
@@ -59,6 +75,9 @@ void unansweredRule(const Context &c, QList<Finding> &out)
     const qsizetype total = noInput.size() + noWorkspace.size() + noRunner.size() + saturated.size();
     if (total == 0)
         return;
+    if (!saturated.isEmpty()) // evidence for a saturated runner (a response lookup per request)
+        for (const RequestAt &r : requests)
+            longestQueueMs = std::max(longestQueueMs, queueWaitMs(t, *r.request));
     Finding f;
     f.id = finding::Unanswered;
     f.severity = Severity::Error;
@@ -112,27 +131,26 @@ void unansweredRule(const Context &c, QList<Finding> &out)
     out.append(f);
 }
 
-QList<const FlowResponse *> allResponses(const FlowTracker &t)
+QList<const FlowResponse *> allResponses(const FlowTracker &t, const std::vector<RequestAt> &requests)
 {
     QList<const FlowResponse *> list;
-    for (const QByteArray &key : t.requestKeys())
-        if (const FlowRequest *r = t.request(key))
-            for (const QByteArray &k : r->responses)
-                if (const FlowResponse *resp = t.response(k))
-                    list.append(resp);
+    for (const RequestAt &r : requests)
+        for (const QByteArray &k : r.request->responses)
+            if (const FlowResponse *resp = t.response(k))
+                list.append(resp);
     for (const QByteArray &key : t.treeRoots())
         if (const FlowResponse *resp = t.response(key))
             list.append(resp);
     return list;
 }
 
-void unmatchedRule(const Context &c, QList<Finding> &out)
+void unmatchedRule(const Context &c, const std::vector<RequestAt> &requests, QList<Finding> &out)
 {
     const FlowTracker &t = *c.in.flows;
     QList<QByteArray> untagged;
     QList<QByteArray> otherId;
     QStringList examples;
-    for (const FlowResponse *r : allResponses(t)) {
+    for (const FlowResponse *r : allResponses(t, requests)) {
         if (r->taggedForRequest)
             continue;
         if (r->requestTagIds.isEmpty()) {
@@ -177,20 +195,18 @@ void unmatchedRule(const Context &c, QList<Finding> &out)
     out.append(f);
 }
 
-void lateAnswerRule(const Context &c, QList<Finding> &out)
+void lateAnswerRule(const Context &c, const std::vector<RequestAt> &requests, QList<Finding> &out)
 {
     const FlowTracker &t = *c.in.flows;
     QList<QByteArray> late;
     qint64 worstMs = 0;
     qint64 worstQueueMs = -1;
-    for (const QByteArray &key : t.requestKeys()) {
-        const FlowRequest *r = t.request(key);
-        if (!r || !r->createdKnown)
+    for (const auto &[key, r, s] : requests) {
+        if (!r->createdKnown)
             continue;
-        const RequestStatus s = pending::evaluate(t, *r, c.in.nowNs);
         if (s.roundTripMs < 0 || s.roundTripMs <= s.timeoutMs)
             continue;
-        late.append(key);
+        late.append(*key);
         worstMs = std::max(worstMs, s.roundTripMs);
         worstQueueMs = std::max(worstQueueMs, queueWaitMs(t, *r));
     }
@@ -226,9 +242,11 @@ void requestRules(const Context &c, QList<Finding> &out)
 {
     if (!c.in.flows)
         return;
-    unansweredRule(c, out);
-    unmatchedRule(c, out);
-    lateAnswerRule(c, out);
+    const QList<QByteArray> keys = c.in.flows->requestKeys(); // outlives the pointers into it
+    const std::vector<RequestAt> requests = requestsAt(*c.in.flows, c.in.nowNs, keys);
+    unansweredRule(c, requests, out);
+    unmatchedRule(c, requests, out);
+    lateAnswerRule(c, requests, out);
 }
 
 } // namespace rcrt::diagnosis_detail
