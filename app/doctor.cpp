@@ -1,11 +1,14 @@
 #include "app/doctor.h"
 
+#include "model/probematcher.h"
 #include "model/timestamp.h"
 #include "net/restclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
 
 namespace rcrt {
 
@@ -64,30 +67,73 @@ void Doctor::addBatch(const EventBatch &batch)
 {
     if (m_ownFlows)
         m_ownFlows->addBatch(batch);
-    m_stats.addBatch(batch, m_mode == Mode::Live ? nowNs() : 0);
-    for (const EventRecord &r : batch.records) {
-        if (r.first.source == EventSource::Backfill)
-            continue;
-        qint32 &v = m_delivered[r.envelope.breadcrumbId];
-        v = std::max(v, r.envelope.version);
+    const auto isLocal = [](const EventRecord &r) { return r.first.source == EventSource::Local; };
+    const qint64 handledNs = m_mode == Mode::Live ? nowNs() : 0;
+    if (std::none_of(batch.records.cbegin(), batch.records.cend(), isLocal)) {
+        m_stats.addBatch(batch, handledNs);
+    } else {
+        // What this console wrote, from its local bus: its updated_at is this console's clock
+        // at the acknowledgement, so it is no sample of the server's delivery lag.
+        EventBatch delivered = batch;
+        delivered.records.removeIf(isLocal);
+        m_stats.addBatch(delivered, handledNs);
     }
+    // What the stream delivered (a local copy does not count: the stream may still owe it).
+    const auto deliveredBy = [](EventSource s) { return s == EventSource::Sse || s == EventSource::Replay; };
+    const auto noteDelivered = [this](const QByteArray &id, qint32 version) {
+        qint32 &v = m_delivered[id];
+        v = std::max(v, version);
+    };
+    for (const EventRecord &r : batch.records)
+        if (deliveredBy(r.first.source))
+            noteDelivered(r.envelope.breadcrumbId, r.envelope.version);
+    for (const RepeatArrival &r : batch.repeats)
+        if (deliveredBy(r.arrival.source) && !deliveredBy(r.first.source))
+            noteDelivered(r.breadcrumbId, r.version);
     if (m_stream.observedFromNs == 0)
         m_stream.observedFromNs = m_stats.firstArrivalNs();
 }
 
 void Doctor::addProbe(const ProbeOutcome &outcome)
 {
+    const auto sample = [this](const ProbeOutcome &before, const ProbeOutcome &p) {
+        // One clock-offset sample per probe: when its server time becomes known.
+        if (p.isAcked() && p.updatedAtNs > 0 && !(before.isAcked() && before.updatedAtNs > 0))
+            m_stats.addProbe(p.sentNs, p.ackNs, p.updatedAtNs);
+        // Written through this console's node, the probe's local copy came first and the
+        // stream's was a repeat arrival, without payload: no delivery sample from the batches.
+        // Its server time (the writer's report) makes one.
+        const auto streamAfterLocal = [](const ProbeOutcome &o) {
+            return o.updatedAtNs > 0 && o.isSeen() && o.localNs > 0 && o.localNs < o.streamNs;
+        };
+        if (streamAfterLocal(p) && !streamAfterLocal(before))
+            addStreamSample(p);
+    };
     for (ProbeOutcome &p : m_probes) {
         if (p.probeId == outcome.probeId) {
-            p = outcome;
-            if (p.isAcked() && p.updatedAtNs > 0)
-                m_stats.addProbe(p.sentNs, p.ackNs, p.updatedAtNs);
+            const ProbeOutcome before = std::exchange(p, outcome);
+            sample(before, p);
             return;
         }
     }
     m_probes.append(outcome);
-    if (outcome.isAcked() && outcome.updatedAtNs > 0)
-        m_stats.addProbe(outcome.sentNs, outcome.ackNs, outcome.updatedAtNs);
+    sample(ProbeOutcome{}, outcome);
+}
+
+void Doctor::addStreamSample(const ProbeOutcome &p)
+{
+    EventRecord r;
+    r.seq = 0;
+    r.envelope.kind = Envelope::Kind::Breadcrumb;
+    r.envelope.breadcrumbId = p.breadcrumbId;
+    r.envelope.version = 1;
+    r.envelope.updatedAtNs = p.updatedAtNs;
+    r.envelope.hasSchema = true;
+    r.envelope.schemaName = QByteArray(ProbeMatcher::kSchema.data(), ProbeMatcher::kSchema.size());
+    r.first = Arrival{p.streamNs, m_mode == Mode::Live ? EventSource::Sse : EventSource::Replay};
+    EventBatch batch;
+    batch.records.append(r);
+    m_stats.addBatch(batch, 0); // handled long ago: no processing-lag sample
 }
 
 void Doctor::setStreamState(SseClient::State state, int reconnects)
@@ -173,6 +219,9 @@ void Doctor::refresh()
     in.probes = m_probes;
     in.reconcile = m_reconcile;
     in.options = m_options;
+    // The flows and pending views judge "delivered late" with the same estimate.
+    if (const ClockOffsetEstimator::Estimate offset = m_stats.clock().estimate(); offset.isValid() && m_flows)
+        m_flows->setClockOffsetNs(offset.offsetNs);
     QList<Finding> findings = diagnose(in);
     if (sameFindings(findings, m_findings)) {
         m_findings = findings; // figures may move; the change signal waits for a visible change
@@ -187,6 +236,8 @@ void Doctor::clear()
     m_stats.clear();
     if (m_ownFlows)
         m_ownFlows->clear();
+    if (m_flows)
+        m_flows->setClockOffsetNs(0);
     const bool live = m_stream.live;
     m_stream = StreamHealth{};
     m_stream.live = live;

@@ -74,6 +74,7 @@ signals:
 
 private:
     void onListed(const QByteArray &body, const QString &error);
+    void addStreamSample(const ProbeOutcome &probe);
 
     std::unique_ptr<FlowTracker> m_ownFlows;
     QPointer<FlowTracker> m_flows;

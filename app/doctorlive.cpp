@@ -7,6 +7,8 @@ namespace rcrt {
 DoctorLive::DoctorLive(RestClient *rest, QObject *parent)
     : QObject(parent), m_doctor(nullptr), m_probes(rest)
 {
+    // Probes go through the engine's own node: the local-bus hop is timed too.
+    m_probes.setEngine(&m_engine);
     connect(&m_engine, &IngestEngine::batchReady, this, [this](const EventBatch &batch) {
         m_doctor.addBatch(batch);
         m_probes.addBatch(batch);

@@ -13,7 +13,8 @@ class RestClient;
 
 // The doctor on a live connection of its own, for rcrt-tap probe and diagnose: the ingest
 // engine (stream on its own thread, so arrival times are taken there even when this thread is
-// busy), the Doctor and a ProbeRunner writing through `rest`, wired together.
+// busy), the Doctor and a ProbeRunner writing through the engine's node (through `rest` when
+// the engine is not live), wired together.
 class DoctorLive final : public QObject
 {
     Q_OBJECT

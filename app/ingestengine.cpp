@@ -30,6 +30,8 @@ IngestEngine::IngestEngine(QObject *parent)
     connect(m_worker, &IngestWorker::runnerStatsChanged, this, &IngestEngine::runnerStatsChanged);
     connect(m_worker, &IngestWorker::runnerExecuted, this, &IngestEngine::runnerExecuted);
     connect(m_worker, &IngestWorker::invocationUpdated, this, &IngestEngine::invocationUpdated);
+    connect(m_worker, &IngestWorker::breadcrumbCreated, this, &IngestEngine::breadcrumbCreated);
+    connect(m_worker, &IngestWorker::breadcrumbStreamed, this, &IngestEngine::breadcrumbStreamed);
     m_thread.start();
 }
 
@@ -74,6 +76,15 @@ quint64 IngestEngine::invoke(const QString &tool, const QJsonValue &input, const
         worker->invoke(id, tool, input, workspace, timeoutMs);
     });
     return id;
+}
+
+quint64 IngestEngine::createBreadcrumb(const QJsonObject &body, int watchStreamMs)
+{
+    const quint64 ticket = m_nextTicket++;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, ticket, body, watchStreamMs] {
+        worker->createBreadcrumb(ticket, body, watchStreamMs);
+    });
+    return ticket;
 }
 
 } // namespace rcrt

@@ -6,6 +6,7 @@
 #include "model/eventrecord.h"
 #include "net/sseclient.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QThread>
 
@@ -58,6 +59,15 @@ public:
     quint64 invoke(const QString &tool, const QJsonValue &input,
                    const QString &workspace = QStringLiteral("workspace:tools"), int timeoutMs = 60'000);
 
+    // Creates a breadcrumb through the local node's writer, so this process's local-bus copy
+    // (source Local) reaches the store like every write of the console; returns a ticket at
+    // once. breadcrumbCreated(ticket, ...) answers it, with an error at once when there is no
+    // connection (or when the connection closes first). With watchStreamMs > 0 the stream's own
+    // copy is looked for until that long after the acknowledgement and reported by
+    // breadcrumbStreamed: it carries the server's `updated_at`, which the local copy (stamped
+    // with this console's clock) cannot give.
+    quint64 createBreadcrumb(const QJsonObject &body, int watchStreamMs = 0);
+
     QThread *workerThread() { return &m_thread; }
 
 signals:
@@ -71,6 +81,9 @@ signals:
     void runnerStatsChanged(const rcrt::RunnerStats &stats); // at most ~20 per second
     void runnerExecuted(const QList<rcrt::RunnerExecution> &executions);
     void invocationUpdated(quint64 id, const rcrt::InvocationSnapshot &snapshot);
+    // ackNs: the answer's arrival on the ingest thread (console clock); 0 with an error.
+    void breadcrumbCreated(quint64 ticket, const QString &id, const QString &error, qint64 ackNs);
+    void breadcrumbStreamed(quint64 ticket, qint64 arrivalNs, qint64 serverUpdatedAtNs);
 
 private:
     QThread m_thread;
@@ -79,6 +92,7 @@ private:
     bool m_runnerEnabled = false;
     RunnerOptions m_runnerOptions;
     quint64 m_nextInvocation = 1;
+    quint64 m_nextTicket = 1;
 };
 
 } // namespace rcrt

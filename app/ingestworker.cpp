@@ -4,6 +4,7 @@
 #include "app/localnode.h"
 #include "app/localwiring.h"
 #include "model/eventstore.h"
+#include "model/timestamp.h"
 #include "net/restclient.h"
 #include "net/tlsaccessmanager.h"
 #include "net/tokenprovider.h"
@@ -106,6 +107,10 @@ void IngestWorker::startLive()
             m_tap->onEvents(events);
     };
     connect(m_live.get(), &LiveSource::eventsReceived, this, tapEvents);
+    connect(m_live.get(), &LiveSource::eventsReceived, this, [this](const QList<StreamEvent> &events) {
+        if (!m_streamWatches.isEmpty())
+            findStreamCopies(events);
+    });
     connect(m_node.get(), &LocalNode::localEvents, this, tapEvents);
     connectLocalNode(*m_live, *m_store, *m_node);
     connect(m_store.get(), &EventStore::batchReady, this, &IngestWorker::batchReady);
@@ -130,6 +135,7 @@ void IngestWorker::disconnectFromServer()
         m_store->flush();
     }
     cancelInvocations();
+    cancelCreates();
     m_node.reset(); // before the REST client its writer and runner use
     m_live.reset();
     m_store.reset();
@@ -228,6 +234,75 @@ void IngestWorker::cancelInvocations()
         emit invocationUpdated(id, snapshot);
     }
     m_invocations.clear(); // the node owns them
+}
+
+void IngestWorker::createBreadcrumb(quint64 ticket, const QJsonObject &body, int watchStreamMs)
+{
+    if (!m_node) {
+        emit breadcrumbCreated(ticket, {}, tr("not connected: connect to a server first"), 0);
+        return;
+    }
+    m_openCreates.insert(ticket);
+    BreadcrumbWrite *write = m_node->writer().create(body);
+    connect(write, &BreadcrumbWrite::finished, this, [this, ticket, watchStreamMs](const WriteReport &report) {
+        if (!m_openCreates.remove(ticket))
+            return; // answered by cancelCreates
+        if (!report.ok()) {
+            emit breadcrumbCreated(ticket, {}, report.error, 0);
+            return;
+        }
+        emit breadcrumbCreated(ticket, report.id, {}, report.ackNs);
+        if (watchStreamMs > 0)
+            watchForStreamCopy(ticket, report, watchStreamMs);
+    });
+}
+
+void IngestWorker::watchForStreamCopy(quint64 ticket, const WriteReport &report, int watchStreamMs)
+{
+    const QByteArray id = report.id.toUtf8();
+    // The stream's copy may have come before the answer: then the store holds it first.
+    if (const auto seq = m_store ? m_store->seqOf(id, report.version) : std::nullopt) {
+        const std::optional<EventRecord> held = m_store->recordBySeq(*seq);
+        if (held && held->first.source == EventSource::Sse) {
+            emit breadcrumbStreamed(ticket, held->first.arrivalNs, held->envelope.updatedAtNs);
+            return;
+        }
+    }
+    const qint64 now = nowNs();
+    m_streamWatches.removeIf([now](const auto &it) { return it.value().untilNs < now; });
+    m_streamWatches.insert(id, StreamWatch{ticket, report.version, now + qint64(watchStreamMs) * 1'000'000});
+}
+
+void IngestWorker::findStreamCopies(const QList<StreamEvent> &events)
+{
+    for (const StreamEvent &event : events) {
+        if (event.source != EventSource::Sse)
+            continue;
+        for (auto it = m_streamWatches.begin(); it != m_streamWatches.end();) {
+            // A cheap byte search first: only a payload naming a watched id is decoded.
+            const bool match = event.raw.contains(it.key()) && m_watchDecoder.decodeView(event.raw, m_watchView)
+                && m_watchView.kind == Envelope::Kind::Breadcrumb && m_watchView.version == it->version
+                && QByteArrayView(m_watchView.breadcrumbId.data(), qsizetype(m_watchView.breadcrumbId.size())) == it.key();
+            if (match) {
+                emit breadcrumbStreamed(it->ticket, event.arrivalNs, m_watchView.updatedAtNs);
+                it = m_streamWatches.erase(it);
+            } else if (it->untilNs < event.arrivalNs) {
+                it = m_streamWatches.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (m_streamWatches.isEmpty())
+            return;
+    }
+}
+
+void IngestWorker::cancelCreates()
+{
+    for (const quint64 ticket : std::as_const(m_openCreates))
+        emit breadcrumbCreated(ticket, {}, tr("the connection was closed before the write was answered"), 0);
+    m_openCreates.clear();
+    m_streamWatches.clear();
 }
 
 } // namespace rcrt

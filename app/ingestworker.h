@@ -3,13 +3,17 @@
 #include "app/connectionsettings.h"
 #include "app/invocationsnapshot.h"
 #include "app/runner/toolsrunner.h"
+#include "model/decoder.h"
 #include "model/eventrecord.h"
 #include "net/sseclient.h"
 
+#include <QHash>
 #include <QList>
+#include <QJsonObject>
 #include <QObject>
 #include <QPair>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -24,6 +28,7 @@ class LocalNode;
 class RestClient;
 class TokenProvider;
 class ToolInvocation;
+struct WriteReport;
 
 // Sees everything the live source delivers and logs, on the ingest thread, before the store
 // does: the hook a recorder hangs on (issue 5). Since issue 4 it also sees what this process
@@ -59,6 +64,12 @@ public:
     void invoke(quint64 id, const QString &tool, const QJsonValue &input, const QString &workspace,
                 int timeoutMs);
 
+    // Creates a breadcrumb through the node's writer (its local copy goes into the store);
+    // answered by breadcrumbCreated, then, with watchStreamMs > 0, by breadcrumbStreamed once
+    // the stream's copy is seen (already held at the acknowledgement, or arriving within
+    // watchStreamMs after it). Without a connection it answers an error at once.
+    void createBreadcrumb(quint64 ticket, const QJsonObject &body, int watchStreamMs);
+
     // Finished invocations kept for SSE copies that come later (their timeline still fills in).
     static constexpr qsizetype kKeptInvocations = 32;
 
@@ -73,8 +84,20 @@ signals:
     void runnerStatsChanged(const rcrt::RunnerStats &stats);
     void runnerExecuted(const QList<rcrt::RunnerExecution> &executions);
     void invocationUpdated(quint64 id, const rcrt::InvocationSnapshot &snapshot);
+    void breadcrumbCreated(quint64 ticket, const QString &id, const QString &error, qint64 ackNs);
+    void breadcrumbStreamed(quint64 ticket, qint64 arrivalNs, qint64 serverUpdatedAtNs);
 
 private:
+    struct StreamWatch
+    {
+        quint64 ticket = 0;
+        qint32 version = 0;
+        qint64 untilNs = 0;
+    };
+    void watchForStreamCopy(quint64 ticket, const WriteReport &report, int watchStreamMs);
+    void findStreamCopies(const QList<StreamEvent> &events);
+    void cancelCreates();
+
     void startLive();
     void log(const QString &message);
     void onRunnerStats(const RunnerStats &stats);
@@ -98,6 +121,10 @@ private:
     std::optional<RunnerStats> m_pendingStats;
     QList<RunnerExecution> m_pendingExecutions;
     QList<QPair<quint64, QPointer<ToolInvocation>>> m_invocations; // oldest first
+    QSet<quint64> m_openCreates;                       // createBreadcrumb tickets not answered yet
+    QHash<QByteArray, StreamWatch> m_streamWatches;    // by breadcrumb id
+    Decoder m_watchDecoder;
+    EnvelopeView m_watchView;
 };
 
 } // namespace rcrt

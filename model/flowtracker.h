@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <utility>
 
 namespace rcrt {
 
@@ -59,6 +60,14 @@ public:
     qint64 now() const;
     const PendingOptions &pendingOptions() const { return m_pendingOptions; }
     void setPendingOptions(const PendingOptions &options); // emits optionsChanged
+    // Server clock − console clock, ns: the delivery doctor's estimate (0 until it has one).
+    // The views' "answered on time, delivered late" marks (deliveryVerdict) read it.
+    qint64 clockOffsetNs() const { return m_clockOffsetNs; }
+    void setClockOffsetNs(qint64 offsetNs)
+    {
+        if (offsetNs != std::exchange(m_clockOffsetNs, offsetNs))
+            emit clockOffsetChanged(offsetNs);
+    }
 
     // --- entities ---
     FlowEntity entityKind(const QByteArray &key) const;
@@ -96,6 +105,7 @@ signals:
     void flowsChanged(const rcrt::FlowChanges &changes);
     void flowsReset();
     void optionsChanged();
+    void clockOffsetChanged(qint64 offsetNs);
 
 private:
     void apply(const FlowFacts &facts);
@@ -133,6 +143,7 @@ private:
     Options m_options;
     PendingOptions m_pendingOptions;
     Clock m_clock;
+    qint64 m_clockOffsetNs = 0;
     FlowFactsExtractor m_extractor;
     qint64 m_nextOrder = 0;
 

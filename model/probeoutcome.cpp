@@ -64,6 +64,7 @@ ProbeSummary summarizeProbes(const QList<ProbeOutcome> &probes, qint64 nowNs, qi
     ProbeSummary s;
     std::vector<float> stream;
     std::vector<float> write;
+    std::vector<float> local;
     for (const ProbeOutcome &p : probes) {
         ++s.sent;
         if (!p.error.isEmpty()) {
@@ -74,6 +75,10 @@ ProbeSummary summarizeProbes(const QList<ProbeOutcome> &probes, qint64 nowNs, qi
             ++s.acked;
             write.push_back(float(p.writeMs()));
         }
+        if (p.localNs > 0) {
+            ++s.local;
+            local.push_back(float(p.localMs()));
+        }
         if (p.isSeen()) {
             ++s.seen;
             stream.push_back(float(p.streamMs()));
@@ -83,6 +88,7 @@ ProbeSummary summarizeProbes(const QList<ProbeOutcome> &probes, qint64 nowNs, qi
     }
     s.streamMs = exactPercentiles(stream);
     s.writeMs = exactPercentiles(write);
+    s.localMs = exactPercentiles(local);
     return s;
 }
 

@@ -44,8 +44,10 @@ struct ProbeSummary
     int failed = 0;          // the write itself failed
     int seen = 0;
     int lost = 0;            // acknowledged, never seen on the stream in time
+    int local = 0;           // seen on the local bus (written through the console's own node)
     PercentileSummary streamMs; // sent → stream, over the probes seen
     PercentileSummary writeMs;  // sent → acknowledged
+    PercentileSummary localMs;  // sent → local bus, over the probes seen there
 };
 
 // `lost` counts acknowledged probes not seen whose acknowledgement is older than

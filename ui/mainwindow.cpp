@@ -75,9 +75,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_flows, tr("&Flows"));
     m_tabs->addTab(m_pending, tr("&Pending requests"));
     m_tabs->addTab(m_charts, tr("&Latency"));
-    // The delivery doctor (issue 6): findings refreshed every second, probes through m_rest.
+    // The delivery doctor (issue 6): findings refreshed every second, probes through the
+    // engine's own node (timed on the local bus and the stream) whenever it is connected.
     m_diagnosis = new DiagnosisView(m_doctor.get(), this);
-    m_diagnosis->setRestClient(m_rest.get());
+    m_diagnosis->setEngine(m_engine.get());
     m_doctor->setAutoRefreshMs(1000);
     m_tabs->addTab(m_diagnosis, tr("&Diagnosis"));
 

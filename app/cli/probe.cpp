@@ -31,8 +31,9 @@ int parseProbeArgs(const QStringList &args, ProbeArgs &out)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Writes console.probe.v1 breadcrumbs (tag console:probe, ttl +10 min) and times each on this "
-        "machine's clock: write sent -> acknowledged -> event on the stream. Exit 1 when a probe is "
-        "lost or p99 (sent -> stream) exceeds --max-p99."));
+        "machine's clock: write sent -> acknowledged -> event on the local bus (the probes are written "
+        "through this process's own node) -> event on the stream. Exit 1 when a probe is lost or p99 "
+        "(sent -> stream) exceeds --max-p99."));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("count"), QStringLiteral("Probes to send (default 5)."), QStringLiteral("N")},
@@ -145,28 +146,35 @@ int runProbe(const TapOptions &options, const QStringList &rawArgs)
         for (const ProbeOutcome &p : live.probes().outcomes()) {
             QJsonObject o{{QStringLiteral("breadcrumb_id"), QString::fromUtf8(p.breadcrumbId)},
                           {QStringLiteral("write_ms"), p.writeMs()},
+                          {QStringLiteral("local_ms"), p.localMs()},
                           {QStringLiteral("stream_ms"), p.streamMs()}};
             if (!p.error.isEmpty())
                 o.insert(QStringLiteral("error"), p.error);
             probes.append(o);
         }
-        const QJsonObject o{{QStringLiteral("sent"), s.sent},
-                            {QStringLiteral("acknowledged"), s.acked},
-                            {QStringLiteral("seen"), s.seen},
-                            {QStringLiteral("lost"), s.sent - s.seen - s.failed},
-                            {QStringLiteral("failed"), s.failed},
-                            {QStringLiteral("stream_ms"), percentilesJson(s.streamMs)},
-                            {QStringLiteral("write_ms"), percentilesJson(s.writeMs)},
-                            {QStringLiteral("clock_offset_ms"), double(offset.offsetNs) / 1e6},
-                            {QStringLiteral("clock_uncertainty_ms"), double(offset.uncertaintyNs) / 1e6},
-                            {QStringLiteral("max_p99_exceeded"), tooSlow},
-                            {QStringLiteral("probes"), probes}};
+        QJsonObject o{{QStringLiteral("sent"), s.sent},
+                      {QStringLiteral("acknowledged"), s.acked},
+                      {QStringLiteral("seen"), s.seen},
+                      {QStringLiteral("lost"), s.sent - s.seen - s.failed},
+                      {QStringLiteral("failed"), s.failed},
+                      {QStringLiteral("stream_ms"), percentilesJson(s.streamMs)},
+                      {QStringLiteral("write_ms"), percentilesJson(s.writeMs)},
+                      {QStringLiteral("clock_offset_ms"), double(offset.offsetNs) / 1e6},
+                      {QStringLiteral("clock_uncertainty_ms"), double(offset.uncertaintyNs) / 1e6},
+                      {QStringLiteral("max_p99_exceeded"), tooSlow},
+                      {QStringLiteral("probes"), probes}};
+        if (s.local > 0) {
+            o.insert(QStringLiteral("local"), s.local);
+            o.insert(QStringLiteral("local_ms"), percentilesJson(s.localMs));
+        }
         out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
     } else {
         out << "probes: " << s.sent << " sent, " << s.acked << " acknowledged, " << s.seen
             << " seen on the stream, " << (s.sent - s.seen - s.failed) << " lost, " << s.failed << " failed\n"
-            << "sent -> acknowledged: " << percentilesText(s.writeMs) << '\n'
-            << "sent -> stream:       " << percentilesText(s.streamMs) << '\n'
+            << "sent -> acknowledged: " << percentilesText(s.writeMs) << '\n';
+        if (s.local > 0)
+            out << "sent -> local bus:    " << percentilesText(s.localMs) << '\n';
+        out << "sent -> stream:       " << percentilesText(s.streamMs) << '\n'
             << "clock offset (server - console): " << offset.toString() << '\n';
         if (tooSlow)
             out << "p99 " << s.streamMs.p99 << " ms exceeds --max-p99 " << args.maxP99Ms << " ms\n";

@@ -179,6 +179,9 @@ private slots:
         for (const ProbeOutcome &p : doctor.probes())
             QVERIFY2(p.isSeen(), qPrintable(view.probeText()));
         QVERIFY2(view.probeText().contains(QStringLiteral("5 on the stream")), qPrintable(view.probeText()));
+        // Written over REST (no engine set): no local-bus copy to time.
+        QCOMPARE(view.probeRunner()->summary().local, 0);
+        QVERIFY(!view.probeText().contains(QStringLiteral("local bus")));
         QCOMPARE(doctor.stats().clock().estimate().source, ClockOffsetEstimator::Source::Probes);
         engine.disconnectFromServer();
     }

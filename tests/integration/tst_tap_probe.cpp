@@ -1,6 +1,7 @@
 // rcrt-tap probe against rcrt-sim: figures, exit codes, bad input.
 #include "tests/support/simprocess.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -23,6 +24,10 @@ private slots:
         QCOMPARE(o.value(QStringLiteral("sent")).toInt(), 4);
         QCOMPARE(o.value(QStringLiteral("seen")).toInt(), 4);
         QCOMPARE(o.value(QStringLiteral("lost")).toInt(), 0);
+        // Written through the tap's own node: every probe has its local-bus arrival too, also
+        // when the stream's copy beat the acknowledgement (on loopback it usually does, and the
+        // local copy is then a repeat arrival).
+        QCOMPARE(o.value(QStringLiteral("local")).toInt(), 4);
         const QJsonObject stream = o.value(QStringLiteral("stream_ms")).toObject();
         QCOMPARE(stream.value(QStringLiteral("count")).toInt(), 4);
         QVERIFY(stream.value(QStringLiteral("p99")).toDouble() >= stream.value(QStringLiteral("p50")).toDouble());
@@ -31,6 +36,31 @@ private slots:
                                        QStringLiteral("--tag"), QStringLiteral("console:probe")});
         QCOMPARE(list.exitCode, 0);
         QCOMPARE(list.out.count("console.probe.v1"), 4);
+    }
+
+    void localBusFigures()
+    {
+        // Probes go through the tap's own node: the local copy comes at the acknowledgement,
+        // the stream's 1.5 s later.
+        SimProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--quiet"), QStringLiteral("--delay-ms"), QStringLiteral("1500")}),
+                 qPrintable(sim.error()));
+        const TapResult r = runTap({QStringLiteral("--url"), sim.url().toString(), QStringLiteral("--json"),
+                                    QStringLiteral("probe"), QStringLiteral("--count"), QStringLiteral("3"),
+                                    QStringLiteral("--interval"), QStringLiteral("100")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("local")).toInt(), 3);
+        const QJsonObject local = o.value(QStringLiteral("local_ms")).toObject();
+        const QJsonObject stream = o.value(QStringLiteral("stream_ms")).toObject();
+        QCOMPARE(local.value(QStringLiteral("count")).toInt(), 3);
+        QVERIFY2(stream.value(QStringLiteral("p50")).toDouble() - local.value(QStringLiteral("max")).toDouble() > 1000,
+                 r.out.constData());
+        for (const QJsonValue &v : o.value(QStringLiteral("probes")).toArray()) {
+            const QJsonObject p = v.toObject();
+            QVERIFY2(p.value(QStringLiteral("local_ms")).toDouble() >= p.value(QStringLiteral("write_ms")).toDouble(), r.out.constData());
+            QVERIFY2(p.value(QStringLiteral("stream_ms")).toDouble() > p.value(QStringLiteral("local_ms")).toDouble(), r.out.constData());
+        }
     }
 
     void maxP99Exceeded()
@@ -44,6 +74,7 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.out.contains("exceeds --max-p99"), r.out.constData());
         QVERIFY(r.out.contains("2 seen on the stream"));
+        QVERIFY2(r.out.contains("sent -> local bus:"), r.out.constData());
     }
 
     void lostProbes()

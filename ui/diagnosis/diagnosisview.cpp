@@ -1,6 +1,7 @@
 #include "ui/diagnosis/diagnosisview.h"
 
 #include "app/doctor.h"
+#include "app/ingestengine.h"
 #include "app/probe.h"
 
 #include <QApplication>
@@ -44,8 +45,9 @@ DiagnosisView::DiagnosisView(Doctor *doctor, QWidget *parent)
     m_measures->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_probeStatus = new QLabel(tr("No probe yet."), this);
     m_probeButton = new QPushButton(tr("Probe"), this);
-    m_probeButton->setToolTip(tr("Write 5 console.probe.v1 breadcrumbs (ttl 10 min) and time write → "
-                                 "acknowledged → on the stream, on this machine's clock"));
+    m_probeButton->setToolTip(tr("Write 5 console.probe.v1 breadcrumbs (ttl 10 min) through this console's "
+                                 "connection and time write → acknowledged → on the local bus → on the "
+                                 "stream, on this machine's clock. Needs a connection."));
 
     m_tree = new QTreeWidget(this);
     m_tree->setColumnCount(2);
@@ -81,13 +83,14 @@ DiagnosisView::~DiagnosisView() = default;
 void DiagnosisView::setRestClient(RestClient *rest)
 {
     auto *runner = new ProbeRunner(rest, this);
+    runner->setEngine(m_engine);
     connect(runner, &ProbeRunner::probeUpdated, this, [this](const ProbeOutcome &p) {
         if (m_doctor)
             m_doctor->addProbe(p);
         m_probeStatus->setText(probeText());
     });
     connect(runner, &ProbeRunner::finished, this, [this] {
-        m_probeButton->setEnabled(true);
+        updateProbeButton();
         m_probeStatus->setText(probeText());
         if (m_doctor)
             m_doctor->refresh();
@@ -95,7 +98,22 @@ void DiagnosisView::setRestClient(RestClient *rest)
     });
     delete m_probes;
     m_probes = runner;
-    m_probeButton->setEnabled(rest != nullptr);
+    updateProbeButton();
+}
+
+void DiagnosisView::setEngine(IngestEngine *engine)
+{
+    disconnect(m_liveConnection);
+    m_engine = engine;
+    m_probes->setEngine(engine);
+    if (engine)
+        m_liveConnection = connect(engine, &IngestEngine::liveChanged, this, &DiagnosisView::updateProbeButton);
+    updateProbeButton();
+}
+
+void DiagnosisView::updateProbeButton()
+{
+    m_probeButton->setEnabled(!m_probes->isRunning() && m_probes->canWrite());
 }
 
 void DiagnosisView::addBatch(const EventBatch &batch)
@@ -107,6 +125,10 @@ void DiagnosisView::addBatch(const EventBatch &batch)
 
 void DiagnosisView::runProbe()
 {
+    if (!m_probes->canWrite()) {
+        m_probeStatus->setText(tr("Connect to a server to probe."));
+        return;
+    }
     m_probeButton->setEnabled(false);
     m_probeStatus->setText(tr("Probing…"));
     ProbeRunner::Options options;
@@ -121,6 +143,8 @@ QString DiagnosisView::probeText() const
     if (s.sent == 0)
         return tr("No probe yet.");
     QString text = tr("%1 probe(s): %2 acknowledged, %3 on the stream").arg(s.sent).arg(s.acked).arg(s.seen);
+    if (s.localMs.count > 0)
+        text += tr("; write → local bus p50 %1 ms, max %2 ms").arg(ms(s.localMs.p50), ms(s.localMs.max));
     if (s.streamMs.count > 0)
         text += tr("; write → stream p50 %1 ms, max %2 ms").arg(ms(s.streamMs.p50), ms(s.streamMs.max));
     if (s.lost > 0)

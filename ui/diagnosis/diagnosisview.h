@@ -14,6 +14,7 @@ class QTreeWidgetItem;
 
 namespace rcrt {
 class Doctor;
+class IngestEngine;
 class ProbeRunner;
 class RestClient;
 struct ProbeSummary;
@@ -25,7 +26,8 @@ namespace rcrt::ui {
 // first, each with its severity icon, summary, evidence lines, fix hint and the events it
 // cites; activating a cited event emits breadcrumbActivated(id) (the inspector opens it).
 // A header line shows the passive measures; the Probe button writes probe breadcrumbs through
-// the given RestClient and times them on the stream this view is fed (addBatch).
+// the given IngestEngine's own node while it is live (else the RestClient, if any) and times
+// them on the local bus and the stream of the batches this view is fed (addBatch).
 //
 // The Doctor is not owned; it should be fed the same batches (addBatch does both).
 class DiagnosisView final : public QWidget
@@ -37,7 +39,11 @@ public:
     explicit DiagnosisView(Doctor *doctor, QWidget *parent = nullptr);
     ~DiagnosisView() override;
 
-    // Probes go through this client (not owned); null disables the Probe button.
+    // Probes go through this engine while it is live (not owned): the Probe button follows
+    // its connection.
+    void setEngine(IngestEngine *engine);
+    // Probes go through this client (not owned) when no engine is live; with neither the
+    // Probe button is disabled.
     void setRestClient(RestClient *rest);
 
     QTreeWidget *tree() const { return m_tree; }
@@ -60,8 +66,11 @@ signals:
 private:
     void onItemActivated(QTreeWidgetItem *item);
     void updateHeader();
+    void updateProbeButton();
 
     QPointer<Doctor> m_doctor;
+    QPointer<IngestEngine> m_engine;
+    QMetaObject::Connection m_liveConnection;
     ProbeRunner *m_probes = nullptr;
     QLabel *m_measures = nullptr;
     QLabel *m_probeStatus = nullptr;

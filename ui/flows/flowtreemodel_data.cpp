@@ -135,7 +135,7 @@ QVariant FlowTreeModel::displayData(const Node &node, int column) const
         case StateColumn: {
             const QString state = pending::stateName(m_tracker->requestStatus(*r).state);
             // Issue 6: answered on time by the server, delivered late.
-            return deliveryVerdict(*m_tracker, *r, 0).deliveredLate ? tr("%1, delivered late").arg(state) : state;
+            return deliveryVerdict(*m_tracker, *r, m_tracker->clockOffsetNs()).deliveredLate ? tr("%1, delivered late").arg(state) : state;
         }
         case RoundTripColumn: {
             const qint64 ms = m_tracker->requestStatus(*r).roundTripMs;
@@ -204,7 +204,7 @@ QVariant FlowTreeModel::toolTipData(const Node &node) const
             lines << tr("Requested by: %1").arg(text(r->requestedBy));
         if (st.hints)
             lines << pending::hintExplanation(st.hints, *r, m_tracker->pendingOptions());
-        const QString late = deliveredLateExplanation(deliveryVerdict(*m_tracker, *r, 0)); // issue 6
+        const QString late = deliveredLateExplanation(deliveryVerdict(*m_tracker, *r, m_tracker->clockOffsetNs())); // issue 6
         if (!late.isEmpty())
             lines << late;
     } else if (const FlowResponse *resp = m_tracker->response(node.key)) {

@@ -126,7 +126,7 @@ QVariant PendingModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (column == HintColumn) {
             // Issue 6: the seed's case, answered in time but delivered after the timeout.
-            const QString late = deliveredLateExplanation(deliveryVerdict(*m_tracker, *request, 0));
+            const QString late = deliveredLateExplanation(deliveryVerdict(*m_tracker, *request, m_tracker->clockOffsetNs()));
             QStringList lines;
             if (row.status.hints)
                 lines << pending::hintExplanation(row.status.hints, *request, m_tracker->pendingOptions());
@@ -167,7 +167,7 @@ QVariant PendingModel::displayData(const Row &row, const FlowRequest &request, i
     case StateColumn:
         return pending::stateName(row.status.state);
     case HintColumn: {
-        const QString late = deliveredLateMark(deliveryVerdict(*m_tracker, request, 0));
+        const QString late = deliveredLateMark(deliveryVerdict(*m_tracker, request, m_tracker->clockOffsetNs()));
         const QString hint = pending::hintText(row.status.hints, request, m_tracker->pendingOptions());
         return late.isEmpty() ? hint : (hint.isEmpty() ? late : hint + QStringLiteral("; ") + late);
     }
