@@ -1,10 +1,9 @@
 #include "net/restclient.h"
 
+#include "net/httptransport.h"
 #include "net/tokenprovider.h"
 
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 
 namespace rcrt {
 
@@ -28,9 +27,11 @@ QString encodeQuery(const QList<QPair<QString, QString>> &items)
 RestClient::RestClient(QNetworkAccessManager *nam, QUrl baseUrl, TokenProvider *tokens,
                        QObject *parent)
     : QObject(parent)
+    , m_http(new HttpTransport(nam, this))
     , m_nam(nam)
     , m_baseUrl(std::move(baseUrl))
     , m_tokens(tokens)
+    , m_httpEnabled(qEnvironmentVariable("RCRT_REST_TRANSPORT") != QLatin1String("qnam"))
 {
 }
 
@@ -129,34 +130,15 @@ RestCall *RestClient::send(const QByteArray &verb, const QString &path, const QU
 RestCall *RestClient::start(const QByteArray &verb, const QUrl &url, const QByteArray &jsonBody,
                             const Headers &extraHeaders, bool authenticated)
 {
-    const QPointer<QNetworkAccessManager> nam = m_nam;
-    const int timeoutMs = m_transferTimeoutMs;
-    const bool hasBody = !jsonBody.isEmpty() || verb == "POST" || verb == "PATCH"
-        || verb == "PUT";
-    auto sender = [nam, verb, url, jsonBody, extraHeaders, timeoutMs,
-                   hasBody](const QString &token) -> QNetworkReply * {
-        if (!nam)
-            return nullptr;
-        QNetworkRequest request(url);
-        request.setTransferTimeout(timeoutMs);
-        request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                             QNetworkRequest::AlwaysNetwork);
-        if (hasBody)
-            request.setHeader(QNetworkRequest::ContentTypeHeader,
-                              QByteArrayLiteral("application/json"));
-        if (!token.isEmpty())
-            request.setRawHeader(QByteArrayLiteral("Authorization"),
-                                 QByteArrayLiteral("Bearer ") + token.toUtf8());
-        for (const auto &[name, value] : extraHeaders)
-            request.setRawHeader(name, value);
-        if (verb == "GET")
-            return nam->get(request);
-        if (verb == "DELETE" && jsonBody.isEmpty())
-            return nam->deleteResource(request);
-        return nam->sendCustomRequest(request, verb, jsonBody);
-    };
-    auto *call = new RestCall(std::move(sender), m_tokens, authenticated, this);
-    call->m_transferTimeoutMs = timeoutMs;
+    RestRequest request;
+    request.verb = verb;
+    request.url = url;
+    request.body = jsonBody;
+    request.sendsBody = !jsonBody.isEmpty() || verb == "POST" || verb == "PATCH" || verb == "PUT";
+    request.headers = extraHeaders;
+    request.timeoutMs = m_transferTimeoutMs;
+    auto *call = new RestCall(std::move(request), m_nam, m_httpEnabled ? m_http : nullptr, m_tokens,
+                              authenticated, this);
     call->send();
     return call;
 }

@@ -51,6 +51,7 @@ bool TlsAccessManager::setTlsOptions(const TlsOptions &options, QString *error)
     }
     m_options = options;
     m_extraCas = cas;
+    ++m_generation;
     // Connections kept alive under the previous policy must not be reused under the new one.
     clearConnectionCache();
     return true;
@@ -62,22 +63,56 @@ QNetworkReply *TlsAccessManager::createRequest(Operation op, const QNetworkReque
     if (!isHttps(request.url()))
         return QNetworkAccessManager::createRequest(op, request, outgoingData);
     QNetworkRequest secured(request);
-    QSslConfiguration config = secured.sslConfiguration();
-    if (!m_options.verifyPeer)
-        config.setPeerVerifyMode(QSslSocket::VerifyNone);
-    if (!m_extraCas.isEmpty())
-        config.addCaCertificates(m_extraCas);
-    secured.setSslConfiguration(config);
+    secured.setSslConfiguration(applyTo(secured.sslConfiguration()));
     QNetworkReply *reply = QNetworkAccessManager::createRequest(op, secured, outgoingData);
     connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError> &errors) {
-        QStringList texts;
-        for (const QSslError &e : errors) {
-            if (!texts.contains(e.errorString()))
-                texts += e.errorString();
-        }
-        reply->setProperty(kSslErrorsProperty, texts);
+        reply->setProperty(kSslErrorsProperty, certificateProblems(errors));
     });
     return reply;
+}
+
+QSslConfiguration TlsAccessManager::applyTo(QSslConfiguration base) const
+{
+    if (!m_options.verifyPeer)
+        base.setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (!m_extraCas.isEmpty())
+        base.addCaCertificates(m_extraCas);
+    return base;
+}
+
+QSslConfiguration sslConfigurationFor(const QNetworkAccessManager *nam)
+{
+    const auto *tls = qobject_cast<const TlsAccessManager *>(nam);
+    const QSslConfiguration base = QSslConfiguration::defaultConfiguration();
+    return tls ? tls->applyTo(base) : base;
+}
+
+quint64 tlsPolicyGeneration(const QNetworkAccessManager *nam)
+{
+    const auto *tls = qobject_cast<const TlsAccessManager *>(nam);
+    return tls ? tls->policyGeneration() : 0;
+}
+
+QStringList certificateProblems(const QList<QSslError> &errors)
+{
+    QStringList texts;
+    for (const QSslError &e : errors) {
+        if (!texts.contains(e.errorString()))
+            texts += e.errorString();
+    }
+    return texts;
+}
+
+QString withCertificateProblems(const QString &text, const QStringList &problems)
+{
+    QStringList missing;
+    for (const QString &problem : problems) {
+        if (!text.contains(problem))
+            missing += problem;
+    }
+    if (missing.isEmpty())
+        return text;
+    return text + QStringLiteral(" (certificate: ") + missing.join(QStringLiteral("; ")) + u')';
 }
 
 QString insecureTlsWarning(const QNetworkAccessManager *nam, const QUrl &url)
@@ -93,15 +128,8 @@ QString insecureTlsWarning(const QNetworkAccessManager *nam, const QUrl &url)
 
 QString networkErrorText(const QNetworkReply *reply)
 {
-    const QString text = reply->errorString();
-    QStringList missing;
-    const QStringList problems = reply->property(kSslErrorsProperty).toStringList();
-    for (const QString &problem : problems) {
-        if (!text.contains(problem))
-            missing += problem;
-    }
-    return missing.isEmpty() ? text
-                             : text + QStringLiteral(" (certificate: ") + missing.join(QStringLiteral("; ")) + u')';
+    return withCertificateProblems(reply->errorString(),
+                                   reply->property(kSslErrorsProperty).toStringList());
 }
 
 } // namespace rcrt

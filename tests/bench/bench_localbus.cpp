@@ -28,9 +28,12 @@
 #include <QTimer>
 #include <QUuid>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 using namespace rcrt;
@@ -56,9 +59,16 @@ RunnerOptions quietRunner()
     return o;
 }
 
+// The local round trip in three parts: inproc (request on the bus → response handed to the
+// writer), post (the response's POST round trip), publish (its answer → response on the bus).
+struct LocalParts
+{
+    std::vector<float> inproc, post, publish;
+};
+
 // Sends `count` echo invocations one at a time from `requester`; collects the intervals.
 bool runInvocations(LocalNode &requester, int count, bool overSse, std::vector<float> &roundTrip,
-                    std::vector<float> &ack, std::vector<float> *inProcess = nullptr)
+                    std::vector<float> &ack, LocalParts *parts = nullptr)
 {
     // The runner's response write as the writer reports it (one request at a time).
     WriteReport lastResponse;
@@ -92,12 +102,111 @@ bool runInvocations(LocalNode &requester, int count, bool overSse, std::vector<f
         else
             roundTrip.push_back(msBetween(t.requestLocalNs, t.responseLocalNs));
         ack.push_back(msBetween(t.sentNs, t.ackNs));
-        if (inProcess && lastResponse.sentNs)
-            inProcess->push_back(msBetween(t.requestLocalNs, lastResponse.sentNs));
+        if (parts && lastResponse.sentNs) {
+            parts->inproc.push_back(msBetween(t.requestLocalNs, lastResponse.sentNs));
+            parts->post.push_back(msBetween(lastResponse.sentNs, lastResponse.ackNs));
+            parts->publish.push_back(msBetween(lastResponse.ackNs, t.responseLocalNs));
+        }
         delete inv;
     }
     QObject::disconnect(watch);
     return true;
+}
+
+// Where one acknowledged POST spends its time: the same create through RestClient over its
+// HttpTransport (what the BreadcrumbWriter waits for), through RestClient over
+// QNetworkAccessManager (the path before the transport), through a bare QNetworkAccessManager,
+// and as raw bytes on one kept-alive QTcpSocket driven by this thread's event loop (the floor
+// for any Qt client; the rest of it is rcrt-sim). `only` picks one path (for a profiler).
+void ackBreakdown(const QUrl &url, int count, const QString &only)
+{
+    const QByteArray body = R"({"title":"ack","context":{"n":1},"tags":["bench:ack"],"schema_name":"bench.ack.v1"})";
+    constexpr int warmUp = 20;
+    // Runs `start` count + warmUp times, one at a time; `start` calls its argument when done.
+    auto measure = [&](const std::function<void(const std::function<void()> &)> &start) {
+        std::vector<float> ms;
+        for (int i = 0; i < count + warmUp; ++i) {
+            QEventLoop loop;
+            qint64 end = 0;
+            const qint64 begin = nowNs();
+            start([&] {
+                end = nowNs();
+                loop.quit();
+            });
+            if (!end)
+                loop.exec();
+            if (i >= warmUp)
+                ms.push_back(msBetween(begin, end));
+        }
+        return ms;
+    };
+    QNetworkAccessManager nam;
+    auto restCall = [&](RestClient &client) {
+        return [&](const std::function<void()> &done) {
+            RestCall *call = client.createBreadcrumb(body);
+            QObject::connect(call, &RestCall::finished, call, [done](const RestResult &result) {
+                if (!result.ok())
+                    std::fprintf(stderr, "POST failed: %s\n", qPrintable(result.error));
+                done();
+            });
+        };
+    };
+    std::printf("one POST /breadcrumbs, call -> answer handed to the caller (%d each):\n", count);
+    if (only.isEmpty() || only == u"rest") {
+        RestClient client(&nam, url, nullptr);
+        std::vector<float> ms = measure(restCall(client));
+        print("rest", ms);
+    }
+    if (only.isEmpty() || only == u"rest-qnam") {
+        RestClient client(&nam, url, nullptr);
+        client.setHttpTransportEnabled(false);
+        std::vector<float> ms = measure(restCall(client));
+        print("restqn", ms);
+    }
+    if (only.isEmpty() || only == u"qnam") {
+        QNetworkRequest request(RestClient::endpointUrl(url, QStringLiteral("/breadcrumbs")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        std::vector<float> ms = measure([&](const std::function<void()> &done) {
+            QNetworkReply *reply = nam.post(request, body);
+            QObject::connect(reply, &QNetworkReply::finished, reply, [reply, done] {
+                reply->deleteLater();
+                done();
+            });
+        });
+        print("qnam", ms);
+    }
+    if (only.isEmpty() || only == u"socket") {
+        QTcpSocket socket;
+        socket.connectToHost(url.host(), quint16(url.port()));
+        if (!socket.waitForConnected(5000))
+            return;
+        socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        const QByteArray request = "POST /breadcrumbs HTTP/1.1\r\nHost: " + url.host().toLatin1() + ':'
+            + QByteArray::number(url.port()) + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        QByteArray answer;
+        std::function<void()> pending;
+        // Complete when the body its content-length announces is in (rcrt-sim's lower-case names).
+        QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [&] {
+            answer += socket.readAll();
+            const qsizetype headEnd = answer.indexOf("\r\n\r\n");
+            const qsizetype lengthAt = answer.indexOf("content-length: ");
+            if (headEnd < 0 || lengthAt < 0)
+                return;
+            const qsizetype eol = answer.indexOf('\r', lengthAt);
+            const int length = answer.mid(lengthAt + 16, eol - lengthAt - 16).toInt();
+            if (answer.size() >= headEnd + 4 + length && pending) {
+                answer.clear();
+                std::exchange(pending, nullptr)();
+            }
+        });
+        std::vector<float> ms = measure([&](const std::function<void()> &done) {
+            pending = done;
+            socket.write(request);
+            socket.flush();
+        });
+        print("socket", ms);
+    }
 }
 
 // Cost of what LocalNode adds to the ingest path: every SSE event also goes through the
@@ -146,20 +255,40 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "%s\n", qPrintable(sim.error()));
         return 1;
     }
+    if (const qsizetype i = args.indexOf(QStringLiteral("--ack")); i > 0) {
+        const QString only = i + 1 < args.size() && !args.at(i + 1).startsWith(u'-') ? args.at(i + 1) : QString();
+        ackBreakdown(sim.url(), count, only);
+        return 0;
+    }
     QNetworkAccessManager nam;
 
-    std::vector<float> local, localAck, inProcess;
-    {
+    // The local round trip with RestClient over its HttpTransport, then over
+    // QNetworkAccessManager (the client before the transport), back to back.
+    std::vector<float> local, localAck, qnamLocal, qnamAck;
+    LocalParts parts, qnamParts;
+    // --local-only: the transport's local round trip alone (for a profiler).
+    const bool localOnly = args.contains(QStringLiteral("--local-only"));
+    for (const bool transport : {true, false}) {
+        if (localOnly && !transport)
+            break;
         RestClient rest(&nam, sim.url(), nullptr);
+        rest.setHttpTransportEnabled(transport);
         LocalNode node(&rest); // no SSE at all: only the local bus
         node.setRunnerEnabled(true, quietRunner());
-        runInvocations(node, 20, false, local, localAck); // warm-up
-        local.clear();
-        localAck.clear();
-        if (!runInvocations(node, count, false, local, localAck, &inProcess))
+        std::vector<float> warmRoundTrip, warmAck;
+        runInvocations(node, 20, false, warmRoundTrip, warmAck);
+        if (!runInvocations(node, count, false, transport ? local : qnamLocal, transport ? localAck : qnamAck,
+                            transport ? &parts : &qnamParts))
             return 1;
     }
 
+    if (localOnly) {
+        print("local", local);
+        print("inproc", parts.inproc);
+        print("post", parts.post);
+        print("publsh", parts.publish);
+        return 0;
+    }
     std::vector<float> sse, sseAck;
     {
         // The requester: SSE in, no runner. The runner: another node that sees requests by SSE.
@@ -196,7 +325,15 @@ int main(int argc, char **argv)
     print("local", local);
     print("sse", sse);
     print("ack", localAck);
-    print("inproc", inProcess);
+    print("inproc", parts.inproc);
+    print("post", parts.post);
+    print("publsh", parts.publish);
+    std::printf("the same local round trip with RestClient over QNetworkAccessManager:\n");
+    print("local", qnamLocal);
+    print("ack", qnamAck);
+    print("inproc", qnamParts.inproc);
+    print("post", qnamParts.post);
+    print("publsh", qnamParts.publish);
     feedThroughput(500'000);
     return 0;
 }
