@@ -8,8 +8,31 @@
 #include <QThread>
 
 #include <algorithm>
+#include <limits>
 
 namespace rcrt {
+
+namespace {
+
+// The probes table, parsed; a row that is not a probe outcome is skipped and said.
+void readProbes(const SessionReader &reader, ReplayEngine::Info &info)
+{
+    const QList<QPair<qint64, QByteArray>> rows = reader.probes();
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        QString error;
+        if (const std::optional<ProbeOutcome> outcome = ProbeOutcome::fromJson(rows[i].second, &error))
+            info.probes.append({rows[i].first, *outcome});
+        else
+            info.problems.append(ReplayEngine::tr("probe result %1 of %2 is not readable (%3); skipped")
+                                     .arg(i + 1)
+                                     .arg(rows.size())
+                                     .arg(error));
+    }
+    std::stable_sort(info.probes.begin(), info.probes.end(),
+                     [](const ReplayEngine::RecordedProbe &a, const ReplayEngine::RecordedProbe &b) { return a.atNs < b.atNs; });
+}
+
+} // namespace
 
 struct ReplayEngine::Loader
 {
@@ -72,6 +95,7 @@ bool ReplayEngine::open(const QString &path, QString *error)
             info.problems = reader->problems();
             info.log = reader->log();
             info.details = reader->details();
+            readProbes(*reader, info);
             session->finishLoading(target);
         }
         if (loader->cancel)
@@ -102,6 +126,13 @@ void ReplayEngine::finishLoad(quint64 generation, std::unique_ptr<ReplaySession>
     }
     info.path = m_info.path;
     m_info = std::move(info);
+    m_detailsById.clear();
+    for (qsizetype i = 0; i < m_info.details.size(); ++i)
+        m_detailsById[m_info.details[i].breadcrumbId].append(i);
+    for (QList<qsizetype> &indexes : m_detailsById)
+        std::stable_sort(indexes.begin(), indexes.end(), [this](qsizetype a, qsizetype b) {
+            return m_info.details[a].atNs < m_info.details[b].atNs;
+        });
     m_session = std::move(session);
     m_cursor = 0;
     emit loaded();
@@ -124,6 +155,25 @@ void ReplayEngine::close()
     m_session.reset();
     m_cursor = 0;
     m_info = Info{};
+    m_detailsById.clear();
+}
+
+qint64 ReplayEngine::sideRecordsUntilNs(qint64 cursor) const
+{
+    if (!m_session)
+        return 0;
+    return cursor >= m_session->eventCount() ? std::numeric_limits<qint64>::max() : m_session->timeAtCursor(cursor);
+}
+
+const SessionDetail *ReplayEngine::detailAt(const QByteArray &breadcrumbId, qint64 atNs) const
+{
+    const auto it = m_detailsById.constFind(breadcrumbId);
+    if (it == m_detailsById.cend())
+        return nullptr;
+    // The last one fetched at or before atNs.
+    const auto after = std::upper_bound(it->cbegin(), it->cend(), atNs,
+                                        [this](qint64 ns, qsizetype i) { return ns < m_info.details[i].atNs; });
+    return after == it->cbegin() ? nullptr : &m_info.details[*(after - 1)];
 }
 
 void ReplayEngine::play()

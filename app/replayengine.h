@@ -2,8 +2,10 @@
 
 #include "app/replaysession.h"
 #include "app/session/sessiontypes.h"
+#include "model/probeoutcome.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -29,13 +31,21 @@ class ReplayEngine final : public QObject
     Q_DISABLE_COPY_MOVE(ReplayEngine)
 
 public:
+    // A probe result as the session stored it, at its recorded time (console clock).
+    struct RecordedProbe
+    {
+        qint64 atNs = 0;
+        ProbeOutcome outcome;
+    };
+
     struct Info
     {
         QString path;
         SessionHeader header;
         QStringList problems;              // what the reader found invalid (and skipped)
         QList<SessionLogEntry> log;
-        QList<SessionDetail> details;
+        QList<SessionDetail> details;      // the `/full` answers fetched while recording
+        QList<RecordedProbe> probes;       // by recorded time; unreadable ones are in problems
     };
 
     static constexpr qint64 kLoadChunk = 20'000;
@@ -59,6 +69,13 @@ public:
     qint64 eventCount() const { return m_session ? m_session->eventCount() : 0; }
     qint64 cursorTimeNs() const { return m_session ? m_session->timeAtCursor(m_cursor) : 0; }
     bool isPlaying() const { return m_timer.isActive(); }
+    // What the session recorded beside the deliveries (details, probes) counts at a cursor up
+    // to this recorded time: the cursor's time, and at the end of the session everything (a
+    // recording goes on after its last delivery; `rcrt-tap diagnose FILE` counts all of it).
+    qint64 sideRecordsUntilNs(qint64 cursor) const;
+    // The newest `/full` answer recorded for `breadcrumbId` at or before `atNs` (console
+    // clock, like cursorTimeNs()); null when none was fetched by then.
+    const SessionDetail *detailAt(const QByteArray &breadcrumbId, qint64 atNs) const;
     double speed() const { return m_speed; } // 0: as fast as possible
     int tickIntervalMs() const { return m_timer.interval(); }
 
@@ -89,6 +106,7 @@ private:
     void finishLoad(quint64 generation, std::unique_ptr<ReplaySession> session, Info info, const QString &error);
 
     Info m_info;
+    QHash<QByteArray, QList<qsizetype>> m_detailsById; // indexes into m_info.details, by time
     std::unique_ptr<ReplaySession> m_session;
     std::unique_ptr<Loader> m_loader;
     quint64 m_loadGeneration = 0; // a result of an older (cancelled) load is dropped
