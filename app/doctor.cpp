@@ -81,6 +81,8 @@ void Doctor::addBatch(const EventBatch &batch)
     // What the stream delivered (a local copy does not count: the stream may still owe it).
     const auto deliveredBy = [](EventSource s) { return s == EventSource::Sse || s == EventSource::Replay; };
     const auto noteDelivered = [this](const QByteArray &id, qint32 version) {
+        if (m_mode != Mode::Live)
+            return; // only a live doctor re-lists; a replay would keep (and free) an entry per id
         qint32 &v = m_delivered[id];
         v = std::max(v, version);
     };
