@@ -8,6 +8,7 @@
 #include "ui/schemacolors.h"
 
 #include <QClipboard>
+#include <QDateTime>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -94,6 +95,14 @@ void InspectorView::setRestClient(RestClient *client)
         m_fetchTimer->start();
 }
 
+void InspectorView::setDetailLookup(DetailLookup lookup)
+{
+    m_detailLookup = std::move(lookup);
+    m_detailShown = false;
+    if (hasRecord() && !m_client)
+        showRecordedDetail();
+}
+
 QString InspectorView::curlCommand(const QUrl &baseUrl, const QByteArray &breadcrumbId)
 {
     const QString path = QLatin1String("/breadcrumbs/") + QString::fromLatin1(breadcrumbId) + QLatin1String("/full");
@@ -142,6 +151,8 @@ void InspectorView::clear()
     abortFetches();
     m_fetchTimer->stop();
     m_record = EventRecord();
+    m_shownDetail.reset();
+    m_detailShown = false;
     m_treeModel->clear();
     m_text->clear();
     m_metadata->clear();
@@ -174,7 +185,47 @@ void InspectorView::setRecord(const EventRecord &record)
         m_fetchTimer->stop();
         m_metadata->setStatus(tr("Not connected: showing what the event carries."));
         m_history->setStatus(tr("Version history needs a connection to the server."));
+        m_detailShown = false;
+        showRecordedDetail();
     }
+}
+
+void InspectorView::refreshRecordedDetail()
+{
+    if (hasRecord() && !m_client)
+        showRecordedDetail();
+}
+
+void InspectorView::showRecordedDetail()
+{
+    if (!m_detailLookup)
+        return;
+    const std::optional<RecordedDetail> detail = m_detailLookup(m_record.envelope.breadcrumbId);
+    const bool same = m_detailShown && detail.has_value() == m_shownDetail.has_value()
+        && (!detail || (detail->fetchedNs == m_shownDetail->fetchedNs && detail->body == m_shownDetail->body));
+    if (same)
+        return; // the cursor moved, the answer did not
+    m_detailShown = true;
+    m_shownDetail = detail;
+    if (m_contextFromFull)
+        showContext(m_record.context()); // filled from the previous detail
+    m_metadata->showRecord(m_record);
+    if (!detail) {
+        m_metadata->setStatus(tr("Not fetched while recording: the session has no /full details of this breadcrumb "
+                                 "up to the replay cursor. Showing what the event carries."));
+        return;
+    }
+    const QString when = QDateTime::fromMSecsSinceEpoch(detail->fetchedNs / 1'000'000).toString(QStringLiteral("HH:mm:ss.zzz"));
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(detail->body, &error);
+    if (!doc.isObject() || doc.object().isEmpty()) {
+        m_metadata->setStatus(tr("The /full answer recorded at %1 is not a JSON object (%2): showing what the event carries.")
+                                  .arg(when, doc.isNull() ? error.errorString() : tr("another JSON value")),
+                              true);
+        return;
+    }
+    showFull(doc.object());
+    m_metadata->setStatus(tr("Recorded /full, as fetched at %1 while recording.").arg(when));
 }
 
 void InspectorView::showContext(QByteArrayView context)
@@ -253,6 +304,12 @@ void InspectorView::onFull(quint64 generation, const RestResult &result)
         return;
     }
     emit fullFetched(id, m_record.envelope.version, result.body);
+    showFull(full);
+    emit metadataLoaded(id, true);
+}
+
+void InspectorView::showFull(const QJsonObject &full)
+{
     m_metadata->showFull(full, m_record.envelope.version);
     if (m_record.context().isEmpty() && full.value(QLatin1String("version")).toInt() == m_record.envelope.version) {
         const QJsonValue context = full.value(QLatin1String("context"));
@@ -261,7 +318,6 @@ void InspectorView::onFull(quint64 generation, const RestResult &result)
         m_tree->expandToDepth(0);
         m_contextFromFull = true;
     }
-    emit metadataLoaded(id, true);
 }
 
 void InspectorView::onHistory(quint64 generation, const RestResult &result)

@@ -6,6 +6,10 @@
 #include <QUrl>
 #include <QWidget>
 
+#include <functional>
+#include <optional>
+
+class QJsonObject;
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
@@ -32,7 +36,8 @@ class MetadataPanel;
 //
 // /full and /history are fetched asynchronously a moment after the selection settles (so
 // arrowing through the table does not fire a request per row); stale answers are dropped.
-// With a null RestClient (replay) it shows only what the event carries.
+// With a null RestClient it shows what the event carries, and in a replay the `/full` answer
+// the session recorded (a DetailLookup), or says that none was fetched while recording.
 class InspectorView final : public QWidget
 {
     Q_OBJECT
@@ -41,12 +46,24 @@ class InspectorView final : public QWidget
 public:
     static constexpr int kFetchDelayMs = 150;
 
+    // A `/full` answer kept in a session file, and when the console fetched it.
+    struct RecordedDetail
+    {
+        qint64 fetchedNs = 0; // console clock, ns since the epoch
+        QByteArray body;      // the answer, verbatim
+    };
+    // Replay: the recorded detail of a breadcrumb at the replay cursor, nullopt when none was
+    // fetched by then.
+    using DetailLookup = std::function<std::optional<RecordedDetail>(const QByteArray &breadcrumbId)>;
+
     explicit InspectorView(RestClient *client, QWidget *parent = nullptr);
     // No client yet (set one with setRestClient()).
     explicit InspectorView(QWidget *parent = nullptr) : InspectorView(nullptr, parent) {}
     ~InspectorView() override;
 
     void setRestClient(RestClient *client);
+    // Where details come from without a RestClient (a replay); empty: nowhere.
+    void setDetailLookup(DetailLookup lookup);
 
     bool hasRecord() const { return m_record.isValid(); }
     const EventRecord &record() const { return m_record; }
@@ -70,6 +87,9 @@ public slots:
     void clear();
     void copyJson();
     void copyCurl();
+    // Asks the DetailLookup again (the replay cursor moved); the Details tab changes only when
+    // the answer does.
+    void refreshRecordedDetail();
 
 signals:
     void metadataLoaded(const QByteArray &breadcrumbId, bool ok);
@@ -84,8 +104,13 @@ private:
     void abortFetches();
     void onFull(quint64 generation, const RestResult &result);
     void onHistory(quint64 generation, const RestResult &result);
+    void showFull(const QJsonObject &full);
+    void showRecordedDetail();
 
     QPointer<RestClient> m_client;
+    DetailLookup m_detailLookup;
+    std::optional<RecordedDetail> m_shownDetail; // what the Details tab shows from the lookup
+    bool m_detailShown = false;                  // the lookup was asked for this record
     EventRecord m_record;
     bool m_contextFromFull = false;
     quint64 m_generation = 0;
