@@ -147,6 +147,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_tools->statusWidget());
 
     m_feeder = new ReplayFeeder(m_replay.get(), m_events, m_tracker.get(), m_pending, m_charts, this);
+    wireReplayViews();
     m_recording = new RecordingController(m_engine.get(), this);
     connect(m_recording, &RecordingController::countChanged, this, &MainWindow::updateRecordingStatus);
     connect(m_recording, &RecordingController::failed, this, [this](const QString &error) {

@@ -42,6 +42,7 @@ class LatencyChartsView;
 class PendingView;
 class RecordingController;
 class ReplayBar;
+class ReplayDoctorFeeder;
 class ReplayFeeder;
 class ToolsController;
 
@@ -54,6 +55,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
     enum Tab { EventsTab, FlowsTab, PendingTab, ChartsTab };
+    static constexpr int kDiagnosisRefreshMs = 1000; // the Diagnosis panel's live refresh
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -91,6 +93,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     ReplayEngine *replayEngine() const { return m_replay.get(); }
     ReplayFeeder *replayFeeder() const { return m_feeder; }
+    ReplayDoctorFeeder *replayDoctorFeeder() const { return m_doctorFeeder; }
     ReplayBar *replayBar() const { return m_replayBar; }
     RecordingController *recording() const { return m_recording; }
     ToolsController *tools() const { return m_tools; }
@@ -109,6 +112,8 @@ protected:
 private:
     void createMenus();
     void createReplayActions();
+    void wireReplayViews(); // the Diagnosis panel and the inspector's details in a replay
+    void useRecordedDetails();
     void onReplayLoaded();
     void showMessage(const QString &text);
     void rememberSession(const QString &path);
@@ -148,6 +153,7 @@ private:
 
     std::unique_ptr<ReplayEngine> m_replay;
     ReplayFeeder *m_feeder = nullptr;
+    ReplayDoctorFeeder *m_doctorFeeder = nullptr;
     ReplayBar *m_replayBar = nullptr;
     QWidget *m_messageBar = nullptr;
     QLabel *m_messageLabel = nullptr;

@@ -3,6 +3,7 @@
 
 #include "ui/mainwindow.h"
 
+#include "app/doctor.h"
 #include "app/ingestengine.h"
 #include "app/replayengine.h"
 #include "model/flowtracker.h"
@@ -12,6 +13,7 @@
 #include "ui/inspector/inspectorview.h"
 #include "ui/replay/recordingcontroller.h"
 #include "ui/replay/replaybar.h"
+#include "ui/replay/replaydoctorfeeder.h"
 #include "ui/replay/replayfeeder.h"
 #include "ui/status/connectionstatus.h"
 
@@ -58,6 +60,32 @@ void MainWindow::createReplayActions()
     key(QKeySequence(Qt::Key_End), &ReplayEngine::seekToEnd);
 }
 
+void MainWindow::wireReplayViews()
+{
+    // The Diagnosis panel at the cursor. Its doctor reads the flows the ReplayFeeder keeps at
+    // the cursor: after a jump it waits for them (and the charts) to catch up, then goes on.
+    m_doctorFeeder = new ReplayDoctorFeeder(m_replay.get(), m_doctor.get(), kDiagnosisRefreshMs, this);
+    m_doctorFeeder->setWaitWhile([this] { return !m_feeder->isCaughtUp(); });
+    connect(m_feeder, &ReplayFeeder::caughtUpChanged, m_doctorFeeder, [this](bool caughtUp) {
+        if (caughtUp)
+            m_doctorFeeder->refresh();
+    });
+    // The inspector's Details tab shows the `/full` recorded by the cursor's time.
+    connect(m_replay.get(), &ReplayEngine::cursorMoved, m_inspector, &InspectorView::refreshRecordedDetail);
+}
+
+void MainWindow::useRecordedDetails()
+{
+    ReplayEngine *engine = m_replay.get();
+    m_inspector->setDetailLookup([engine](const QByteArray &id) -> std::optional<InspectorView::RecordedDetail> {
+        const SessionDetail *detail = engine->isLoaded() ? engine->detailAt(id, engine->sideRecordsUntilNs(engine->cursor()))
+                                                         : nullptr;
+        if (!detail)
+            return std::nullopt;
+        return InspectorView::RecordedDetail{detail->atNs, detail->fullJson};
+    });
+}
+
 bool MainWindow::chooseSession()
 {
     const QString dir = recentSessions().value(0).isEmpty() ? QDir::homePath()
@@ -96,6 +124,8 @@ bool MainWindow::openSession(const QString &path)
     m_events->setRestClient(nullptr); // a replay never talks to the server it came from
     m_inspector->setRestClient(nullptr);
     m_inspector->clear();
+    useRecordedDetails();
+    m_doctorFeeder->start(); // the live findings go now; the session's follow its cursor
     m_events->clear(); // what a live connection showed
     m_tracker->clear();
     m_charts->clear();
@@ -153,6 +183,7 @@ void MainWindow::leaveReplay()
     delete std::exchange(m_progress, nullptr);
     m_replay->close();
     m_feeder->stop();
+    m_doctorFeeder->stop(); // the doctor is live again (connectTo clears it for the server)
     for (QAction *a : std::as_const(m_replayActions))
         a->setEnabled(false);
     m_replayBar->hide();
@@ -161,6 +192,7 @@ void MainWindow::leaveReplay()
     m_status->show();
     m_events->setRestClient(m_rest.get());
     m_inspector->setRestClient(m_rest.get());
+    m_inspector->setDetailLookup({});
     m_inspector->clear();
     setWindowTitle(tr("RCRT Console"));
 }
