@@ -5,7 +5,7 @@
 // window, offscreen.
 
 #include "app/doctor.h"
-#include "app/ingestengine.h"
+#include "app/ingestengine.h" // DiagnosisView holds a QPointer<IngestEngine>
 #include "app/probe.h"
 #include "app/replayengine.h"
 #include "app/session/sessionwriter.h"
