@@ -1,6 +1,6 @@
 // Tool round trip through the local bus beside the same round trip over SSE, on loopback
 // through rcrt-sim (--no-runner: the console's runner answers). Prints figures; never run by
-// ctest. Usage: bench_localbus [--count N]
+// ctest. Usage: bench_localbus [--count N] [--no-feed] [--local-only] [--ack [PATH]]
 //
 // Intervals (console clock, one process, one thread, requests one at a time):
 //  local: a ToolInvocation's request published on the local bus (at the POST's acknowledgement)
@@ -334,6 +334,7 @@ int main(int argc, char **argv)
     print("inproc", qnamParts.inproc);
     print("post", qnamParts.post);
     print("publsh", qnamParts.publish);
-    feedThroughput(500'000);
+    if (!args.contains(QStringLiteral("--no-feed"))) // 500k events in memory
+        feedThroughput(500'000);
     return 0;
 }
